@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * cm.c - connections over rdma_cm: connect, accept, reject, disconnect,
+ * and the execution of the state machine's decisions (conn_state.c).
+ *
+ * Every function here that touches an endpoint's cm id runs under the
+ * progress lock of the endpoint's event queue, so CM events, timers and
+ * consumer calls never race on one connection.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ual_internal.h"
+
+struct cm_input {
+	enum ual_conn_input in;
+	int status;
+	const struct rdma_cm_event *cm;	/* NULL for synthetic inputs */
+	const char *step;		/* failing call for the error */
+};
+
+static void ep_apply(struct ual_ep *ep, const struct cm_input *ci);
+
+static uint32_t resolve_ms(const struct ual_ep *ep)
+{
+	return ep->opts.resolve_timeout_ms ? ep->opts.resolve_timeout_ms
+					   : UAL_DEFAULT_RESOLVE_MS;
+}
+
+static void apply_sync_failure(struct ual_ep *ep, enum ual_conn_input in,
+			       int errnum, const char *step)
+{
+	struct cm_input ci = { .in = in, .status = -errnum, .step = step };
+
+	ep_apply(ep, &ci);
+}
+
+static void start_resolve(struct ual_ep *ep)
+{
+	if (rdma_resolve_addr(ep->id, NULL, (struct sockaddr *)&ep->remote,
+			      (int)resolve_ms(ep)))
+		apply_sync_failure(ep, UAL_IN_ADDR_ERROR, errno,
+				   "rdma_resolve_addr");
+}
+
+static void do_resolve_route(struct ual_ep *ep)
+{
+	if (rdma_resolve_route(ep->id, (int)resolve_ms(ep)))
+		apply_sync_failure(ep, UAL_IN_ROUTE_ERROR, errno,
+				   "rdma_resolve_route");
+}
+
+static void do_connect(struct ual_ep *ep)
+{
+	const struct ual_device_attr *a = &ep->dev->attr;
+	struct rdma_conn_param p = { 0 };
+	int errnum;
+
+	if (ep->opts.ack_timeout)
+		rdma_set_option(ep->id, RDMA_OPTION_ID,
+				RDMA_OPTION_ID_ACK_TIMEOUT,
+				&ep->opts.ack_timeout,
+				sizeof(ep->opts.ack_timeout));
+	p.private_data = ep->pdata_len ? ep->pdata : NULL;
+	p.private_data_len = (uint8_t)ep->pdata_len;	/* checked <= limit */
+	p.responder_resources = a->max_dest_rd_atomic > 255 ? 255 : (uint8_t)a->max_dest_rd_atomic;
+	p.initiator_depth = a->max_rd_atomic > 255 ? 255 : (uint8_t)a->max_rd_atomic;
+	p.flow_control = 1;
+	p.retry_count = ep->opts.transport_retries ? ep->opts.transport_retries : 7;
+	p.rnr_retry_count = ep->opts.rnr_retries ? ep->opts.rnr_retries : 7;
+	if (p.retry_count > 7)
+		p.retry_count = 7;
+	if (p.rnr_retry_count > 7)
+		p.rnr_retry_count = 7;
+	ep->connect_sent = true;
+	if (!rdma_connect(ep->id, &p))
+		return;
+	errnum = errno;
+	apply_sync_failure(ep, errnum == ECONNREFUSED ? UAL_IN_CONNECT_REFUSED
+						      : UAL_IN_CONNECT_ERROR,
+			   errnum, "rdma_connect");
+}
+
+/* Gives the endpoint a fresh, bound cm id (the old attempt is abandoned). */
+static int ep_replace_id(struct ual_ep *ep, struct ual_error *err)
+{
+	struct rdma_cm_id *fresh, *old = ep->id;
+	int ret;
+
+	ret = ual_ep_bind_id(ep, &fresh, err);
+	if (ret)
+		return ret;
+	if (old)
+		old->qp = NULL;
+	ret = ual_ep_reset_qp(ep, fresh);
+	if (old)
+		rdma_destroy_id(old);
+	ep->id = fresh;
+	if (ret)
+		return ual_err_set(err, ret, "ibv_modify_qp",
+				   "resetting the QP for a new attempt");
+	return 0;
+}
+
+void ual_ep_retry_fire(struct ual_timer *t)
+{
+	struct ual_ep *ep = ual_container_of(t, struct ual_ep, retry_timer);
+	struct cm_input ci = { .in = UAL_IN_RETRY_TIMER };
+
+	ep_apply(ep, &ci);
+}
+
+void ual_ep_deadline_fire(struct ual_timer *t)
+{
+	struct ual_ep *ep = ual_container_of(t, struct ual_ep, deadline);
+	struct cm_input ci = { .in = UAL_IN_TIMEOUT, .status = -ETIMEDOUT,
+			       .step = "connect (consumer timeout)" };
+
+	ep_apply(ep, &ci);
+}
+
+static void copy_addr(struct sockaddr_storage *dst, const struct sockaddr *sa)
+{
+	memset(dst, 0, sizeof(*dst));
+	if (sa && (sa->sa_family == AF_INET || sa->sa_family == AF_INET6))
+		memcpy(dst, sa, ual_sockaddr_len(sa));
+}
+
+static void copy_pdata(struct ual_event *ev, const void *data, uint32_t len)
+{
+	if (!data)
+		len = 0;
+	if (len > UAL_PDATA_MAX)
+		len = UAL_PDATA_MAX;
+	ev->private_data_len = len;
+	if (len)
+		memcpy(ev->private_data, data, len);
+}
+
+static void fill_error(struct ual_ep *ep, const struct cm_input *ci,
+		       struct ual_event *ev)
+{
+	int errnum = ci->status < 0 ? -ci->status : EIO;
+
+	switch (ev->type) {
+	case UAL_EVENT_CONN_REJECTED:
+		errnum = ECONNREFUSED;
+		ual_err_set(&ev->error, errnum, ci->step ? ci->step : "rdma_connect",
+			    ev->reject_reason == UAL_REJECT_NO_LISTENER
+				    ? "nothing listens on that port"
+				    : ev->reject_reason == UAL_REJECT_CONSUMER
+					      ? "the peer application rejected the connection"
+					      : "the peer's connection manager rejected the request");
+		break;
+	case UAL_EVENT_CONN_UNREACHABLE:
+		ual_err_set(&ev->error, errnum,
+			    ci->step ? ci->step : "connection establishment",
+			    "no route, no answer or retries exhausted (%u retries configured)",
+			    ep->opts.retries);
+		break;
+	case UAL_EVENT_CONN_BROKEN:
+		ual_err_set(&ev->error, errnum ? errnum : EIO,
+			    ci->in == UAL_IN_DEVICE_REMOVAL ? "RDMA_CM_EVENT_DEVICE_REMOVAL"
+							    : "QP fatal async event",
+			    "the connection is lost; destroy the endpoint");
+		break;
+	default:
+		return;
+	}
+	ev->error.status = ci->status;
+	ual_err_context(&ev->error, ep->dev->attr.name,
+			(struct sockaddr *)&ep->remote);
+}
+
+static struct ual_ah *ud_make_ah(struct ual_ep *ep, const struct rdma_cm_event *cm)
+{
+	struct ual_ah *ah = calloc(1, sizeof(*ah));
+	struct ibv_ah_attr attr = cm->param.ud.ah_attr;
+
+	if (!ah)
+		return NULL;
+	ah->ah = ibv_create_ah(ep->dev->pd, &attr);
+	if (!ah->ah) {
+		free(ah);
+		return NULL;
+	}
+	return ah;
+}
+
+static void deliver(struct ual_ep *ep, const struct cm_input *ci,
+		    const struct ual_conn_step *st)
+{
+	struct ual_event_node *n = ual_event_alloc(st->deliver);
+	struct ual_event *ev;
+
+	if (!n)
+		return;
+	ev = &n->ev;
+	ev->ep = ep;
+	ev->context = ep->context;
+	ev->status = ci->status;
+	ev->reject_reason = st->reason;
+	if (ci->cm) {
+		copy_pdata(ev, ci->cm->param.conn.private_data,
+			   ci->cm->param.conn.private_data_len);
+		if (ep->id) {
+			copy_addr(&ev->local_addr, rdma_get_local_addr(ep->id));
+			copy_addr(&ev->remote_addr, rdma_get_peer_addr(ep->id));
+		}
+	}
+	if (ev->type == UAL_EVENT_CONN_ESTABLISHED &&
+	    ep->dev->attr.transport == UAL_TRANSPORT_IWARP)
+		ev->flags |= UAL_EVFLAG_ACTIVE_SENDS_FIRST;
+	if (ev->type == UAL_EVENT_CONN_ESTABLISHED && ep->type == UAL_EP_UD) {
+		ev->type = UAL_EVENT_UD_RESOLVED;
+		copy_pdata(ev, ci->cm->param.ud.private_data,
+			   ci->cm->param.ud.private_data_len);
+		ev->ah = ud_make_ah(ep, ci->cm);
+		ev->remote_qpn = ci->cm->param.ud.qp_num;
+		ev->remote_qkey = ci->cm->param.ud.qkey;
+		ep->state = UAL_EP_IDLE;	/* ready for another peer */
+	}
+	fill_error(ep, ci, ev);
+	ual_eq_push(ep->eq, n);
+}
+
+static void ep_act(struct ual_ep *ep, const struct cm_input *ci,
+		   const struct ual_conn_step *st)
+{
+	int delay;
+
+	switch (st->action) {
+	case UAL_ACT_RESOLVE_ROUTE:
+		do_resolve_route(ep);
+		break;
+	case UAL_ACT_CONNECT:
+		do_connect(ep);
+		break;
+	case UAL_ACT_RETRY_LATER:
+		delay = ual_retry_next(&ep->retry);
+		ual_timer_arm(ep->eq, &ep->retry_timer, delay < 0 ? 0 : (uint32_t)delay);
+		break;
+	case UAL_ACT_RESTART:
+		if (ep_replace_id(ep, NULL))
+			apply_sync_failure(ep, UAL_IN_ADDR_ERROR, EIO, "rdma_bind_addr");
+		else
+			start_resolve(ep);
+		break;
+	case UAL_ACT_DISCONNECT:
+		if (ep->id)
+			rdma_disconnect(ep->id);
+		break;
+	case UAL_ACT_CANCEL:
+		/* A consumer timeout or disconnect really stops the attempt. */
+		if (ci->in == UAL_IN_TIMEOUT || ci->in == UAL_IN_LOCAL_DISCONNECT)
+			ep_replace_id(ep, NULL);
+		break;
+	default:
+		break;
+	}
+}
+
+static void ep_apply(struct ual_ep *ep, const struct cm_input *ci)
+{
+	enum ual_reject_reason why = UAL_REJECT_NONE;
+	struct ual_conn_step st;
+	uint32_t len = 0;
+
+	if (ci->in == UAL_IN_REJECTED) {
+		if (ci->cm)
+			len = ci->cm->param.conn.private_data_len;
+		why = ual_reject_classify(ep->dev->attr.transport, ci->status, len);
+	}
+	ual_conn_step(ep->state, ci->in, why, ep->retry.left > 0, &st);
+	ep->state = st.next;
+	if (st.next == UAL_EP_CONNECTED || st.next == UAL_EP_FAILED ||
+	    st.next == UAL_EP_DISCONNECTED)
+		ual_timer_cancel(ep->eq, &ep->deadline);
+	if (st.deliver != UAL_EVENT_NONE)
+		deliver(ep, ci, &st);
+	ep_act(ep, ci, &st);
+}
+
+void ual_ep_qp_fatal(struct ual_ep *ep, enum ibv_event_type what)
+{
+	struct cm_input ci = { .in = UAL_IN_QP_FATAL, .status = -EIO };
+
+	(void)what;
+	ep_apply(ep, &ci);
+}
+
+static int start_active(struct ual_ep *ep, const struct sockaddr *dst,
+			const void *pdata, uint32_t len,
+			const struct ual_connect_opts *opts, struct ual_error *err)
+{
+	uint32_t limit = ep->dev->attr.pdata.connect;
+
+	if (!dst || (dst->sa_family != AF_INET && dst->sa_family != AF_INET6))
+		return ual_err_set(err, EAFNOSUPPORT, "ual_ep_connect",
+				   "the destination must be IPv4 or IPv6");
+	if (len > limit)
+		return ual_err_set(err, EMSGSIZE, "ual_ep_connect",
+				   "%u bytes of private data exceed the %s limit of %u for a connect request",
+				   len, ual_transport_name(ep->dev->attr.transport), limit);
+	if (ep->state != UAL_EP_IDLE)
+		return ual_err_set(err, EISCONN, "ual_ep_connect",
+				   "the endpoint is %s, not idle",
+				   ual_ep_state_name(ep->state));
+	memset(&ep->opts, 0, sizeof(ep->opts));
+	if (opts)
+		ep->opts = *opts;
+	ual_retry_init(&ep->retry, &ep->opts);
+	copy_addr(&ep->remote, dst);
+	ep->pdata_len = len;
+	if (len)
+		memcpy(ep->pdata, pdata, len);
+	ep->state = UAL_EP_ADDR_QUERY;
+	if (ep->opts.timeout_ms)
+		ual_timer_arm(ep->eq, &ep->deadline, ep->opts.timeout_ms);
+	start_resolve(ep);
+	return 0;
+}
+
+int ual_ep_connect(struct ual_ep *ep, const struct sockaddr *dst,
+		   const void *pdata, uint32_t len,
+		   const struct ual_connect_opts *opts, struct ual_error *err)
+{
+	int ret;
+
+	if (ep->type != UAL_EP_RC)
+		return ual_err_set(err, EINVAL, "ual_ep_connect",
+				   "UD endpoints use ual_ud_resolve");
+	pthread_mutex_lock(&ep->eq->progress);
+	ret = start_active(ep, dst, pdata, len, opts, err);
+	pthread_mutex_unlock(&ep->eq->progress);
+	return ret;
+}
+
+int ual_ud_resolve(struct ual_ep *ep, const struct sockaddr *dst,
+		   const void *pdata, uint32_t len,
+		   const struct ual_connect_opts *opts, struct ual_error *err)
+{
+	int ret = 0;
+
+	if (ep->type != UAL_EP_UD)
+		return ual_err_set(err, EINVAL, "ual_ud_resolve",
+				   "RC endpoints use ual_ep_connect");
+	pthread_mutex_lock(&ep->eq->progress);
+	/* Each resolution needs its own cm id; the UD QP does not care. */
+	if (ep->connect_sent || ep->state != UAL_EP_IDLE) {
+		ep->connect_sent = false;
+		ep->state = UAL_EP_IDLE;
+		ret = ep_replace_id(ep, err);
+	}
+	if (!ret)
+		ret = start_active(ep, dst, pdata, len, opts, err);
+	pthread_mutex_unlock(&ep->eq->progress);
+	return ret;
+}
+
+int ual_ep_disconnect(struct ual_ep *ep, struct ual_error *err)
+{
+	struct cm_input ci = { .in = UAL_IN_LOCAL_DISCONNECT };
+	enum ual_ep_state before;
+
+	pthread_mutex_lock(&ep->eq->progress);
+	before = ep->state;
+	ep_apply(ep, &ci);
+	pthread_mutex_unlock(&ep->eq->progress);
+	if (before == ep->state && before != UAL_EP_DISCONNECTING)
+		return ual_err_set(err, ENOTCONN, "ual_ep_disconnect",
+				   "the endpoint is %s", ual_ep_state_name(before));
+	return 0;
+}
+
+/* ---- passive side --------------------------------------------------- */
+
+static void request_arrived(struct ual_eq *eq, struct rdma_cm_event *cm)
+{
+	struct ual_listener *ls = cm->listen_id->context;
+	struct ual_event_node *n;
+	struct ual_conn_req *req;
+	struct ual_device *dev;
+
+	dev = ual_device_get_by_verbs(cm->id->verbs, NULL);
+	req = calloc(1, sizeof(*req));
+	n = ual_event_alloc(ls->type == UAL_EP_UD ? UAL_EVENT_UD_REQUEST
+						  : UAL_EVENT_CONN_REQUEST);
+	if (!dev || !req || !n) {
+		/* Not ours to serve (device not opened here) or no memory. */
+		rdma_reject(cm->id, NULL, 0);
+		rdma_destroy_id(cm->id);
+		if (dev)
+			ual_device_put(dev);
+		free(req);
+		free(n);
+		return;
+	}
+	req->kind = UAL_OWNER_REQ;
+	req->id = cm->id;
+	req->listener = ls;
+	req->dev = dev;
+	cm->id->context = req;
+	n->ev.listener = ls;
+	n->ev.req = req;
+	n->ev.context = ls->context;
+	copy_addr(&n->ev.local_addr, rdma_get_local_addr(cm->id));
+	copy_addr(&n->ev.remote_addr, rdma_get_peer_addr(cm->id));
+	if (ls->type == UAL_EP_UD) {
+		copy_pdata(&n->ev, cm->param.ud.private_data,
+			   cm->param.ud.private_data_len);
+	} else {
+		req->initiator_depth = cm->param.conn.initiator_depth;
+		req->responder_resources = cm->param.conn.responder_resources;
+		req->retry_count = cm->param.conn.retry_count;
+		req->rnr_retry_count = cm->param.conn.rnr_retry_count;
+		n->ev.initiator_depth = req->initiator_depth;
+		n->ev.responder_resources = req->responder_resources;
+		copy_pdata(&n->ev, cm->param.conn.private_data,
+			   cm->param.conn.private_data_len);
+	}
+	ual_eq_push(eq, n);
+	(void)eq;
+}
+
+static void listener_event(struct ual_eq *eq, struct ual_listener *ls,
+			   struct rdma_cm_event *cm)
+{
+	struct ual_event_node *n;
+
+	if (cm->event != RDMA_CM_EVENT_DEVICE_REMOVAL)
+		return;
+	n = ual_event_alloc(UAL_EVENT_LISTEN_ERROR);
+	if (!n)
+		return;
+	n->ev.listener = ls;
+	n->ev.context = ls->context;
+	ual_err_set(&n->ev.error, ENODEV, "RDMA_CM_EVENT_DEVICE_REMOVAL",
+		    "the device under the listener went away");
+	ual_eq_push(eq, n);
+}
+
+void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *cm)
+{
+	enum ual_owner_kind *kind = cm->id->context;
+	struct cm_input ci = { .cm = cm, .status = cm->status };
+
+	if (cm->event == RDMA_CM_EVENT_CONNECT_REQUEST) {
+		request_arrived(eq, cm);
+	} else if (kind && *kind == UAL_OWNER_EP) {
+		ci.in = ual_conn_input_from_cm(cm->event);
+		if (ci.in != UAL_IN_IGNORED)
+			ep_apply((struct ual_ep *)kind, &ci);
+	} else if (kind && *kind == UAL_OWNER_LISTENER) {
+		listener_event(eq, (struct ual_listener *)kind, cm);
+	} else if (kind && *kind == UAL_OWNER_REQ) {
+		/* The peer gave up before the consumer answered. */
+		if (cm->event != RDMA_CM_EVENT_TIMEWAIT_EXIT)
+			((struct ual_conn_req *)kind)->dead = true;
+	}
+	rdma_ack_cm_event(cm);
+}
+
+static void lock_pair(struct ual_eq *a, struct ual_eq *b)
+{
+	pthread_mutex_lock(&a->progress);
+	if (b != a)
+		pthread_mutex_lock(&b->progress);
+}
+
+static void unlock_pair(struct ual_eq *a, struct ual_eq *b)
+{
+	if (b != a)
+		pthread_mutex_unlock(&b->progress);
+	pthread_mutex_unlock(&a->progress);
+}
+
+static void req_free(struct ual_conn_req *req, bool destroy_id)
+{
+	if (destroy_id)
+		rdma_destroy_id(req->id);
+	ual_device_put(req->dev);
+	free(req);
+}
+
+static int accept_check(struct ual_conn_req *req, struct ual_ep *ep,
+			uint32_t len, struct ual_error *err)
+{
+	uint32_t limit = ep->dev->attr.pdata.accept;
+
+	if (req->dead)
+		return ual_err_set(err, ECONNABORTED, "ual_accept",
+				   "the peer abandoned the request");
+	if (req->dev != ep->dev)
+		return ual_err_set(err, EXDEV, "ual_accept",
+				   "the request arrived on %s but the endpoint is on %s",
+				   req->dev->attr.name, ep->dev->attr.name);
+	if (ep->state != UAL_EP_IDLE)
+		return ual_err_set(err, EISCONN, "ual_accept",
+				   "the endpoint is %s, not idle",
+				   ual_ep_state_name(ep->state));
+	if (ep->type != req->listener->type)
+		return ual_err_set(err, EINVAL, "ual_accept",
+				   "RC requests need RC endpoints, UD requests UD endpoints");
+	if (len > limit)
+		return ual_err_set(err, EMSGSIZE, "ual_accept",
+				   "%u bytes of private data exceed the %s limit of %u for an accept",
+				   len, ual_transport_name(ep->dev->attr.transport), limit);
+	return 0;
+}
+
+static uint8_t min8(uint32_t a, uint32_t b)
+{
+	uint32_t m = a < b ? a : b;
+
+	return m > 255 ? 255 : (uint8_t)m;
+}
+
+static int accept_ud(struct ual_conn_req *req, struct ual_ep *ep,
+		     struct rdma_conn_param *p, struct ual_error *err)
+{
+	int ret;
+
+	p->qp_num = ep->qp->qp_num;
+	ret = rdma_accept(req->id, p) ? -errno : 0;
+	rdma_destroy_id(req->id);
+	if (ret)
+		return ual_err_set(err, ret, "rdma_accept", "UD service reply");
+	return 0;
+}
+
+/* Moves the request's cm id onto the endpoint and lends it the QP. */
+static int adopt_request_id(struct ual_conn_req *req, struct ual_ep *ep,
+			    struct ual_error *err)
+{
+	struct rdma_cm_id *old = ep->id;
+
+	if (req->id->port_num != old->port_num)
+		return ual_err_set(err, EXDEV, "ual_accept",
+				   "request arrived on port %u, endpoint is on port %u",
+				   req->id->port_num, old->port_num);
+	if (req->listener->eq != ep->eq &&
+	    rdma_migrate_id(req->id, ep->eq->channel))
+		return ual_err_set(err, errno, "rdma_migrate_id", NULL);
+	req->id->context = ep;
+	old->qp = NULL;
+	rdma_destroy_id(old);
+	ep->id = req->id;
+	ep->id->qp = ep->qp;
+	return 0;
+}
+
+static int accept_rc(struct ual_conn_req *req, struct ual_ep *ep,
+		     struct rdma_conn_param *p, struct ual_error *err)
+{
+	const struct ual_device_attr *a = &ep->dev->attr;
+	int ret;
+
+	ret = adopt_request_id(req, ep, err);
+	if (ret) {
+		rdma_reject(req->id, NULL, 0);
+		rdma_destroy_id(req->id);
+		return ret;
+	}
+	p->responder_resources = min8(req->responder_resources, a->max_dest_rd_atomic);
+	p->initiator_depth = min8(req->initiator_depth, a->max_rd_atomic);
+	p->retry_count = req->retry_count;
+	p->rnr_retry_count = req->rnr_retry_count;
+	p->flow_control = 1;
+	ep->state = UAL_EP_ACCEPTING;
+	ep->connect_sent = true;
+	if (rdma_accept(ep->id, p)) {
+		ret = errno;
+		rdma_reject(ep->id, NULL, 0);
+		ep->state = UAL_EP_FAILED;
+		ual_err_set(err, ret, "rdma_accept", NULL);
+		ual_err_context(err, a->name, rdma_get_peer_addr(ep->id));
+		return -ret;
+	}
+	copy_addr(&ep->remote, rdma_get_peer_addr(ep->id));
+	return 0;
+}
+
+int ual_accept(struct ual_conn_req *req, struct ual_ep *ep, const void *pdata,
+	       uint32_t len, struct ual_error *err)
+{
+	struct ual_eq *leq = req->listener->eq;
+	struct rdma_conn_param p = { 0 };
+	int ret;
+
+	lock_pair(leq, ep->eq);
+	ret = accept_check(req, ep, len, err);
+	if (ret) {
+		rdma_reject(req->id, NULL, 0);
+		unlock_pair(leq, ep->eq);
+		req_free(req, true);
+		return ret;
+	}
+	p.private_data = len ? pdata : NULL;
+	p.private_data_len = (uint8_t)len;
+	if (ep->type == UAL_EP_UD)
+		ret = accept_ud(req, ep, &p, err);
+	else
+		ret = accept_rc(req, ep, &p, err);
+	unlock_pair(leq, ep->eq);
+	req_free(req, false);
+	return ret;
+}
+
+int ual_reject(struct ual_conn_req *req, const void *pdata, uint32_t len,
+	       struct ual_error *err)
+{
+	struct ual_eq *leq = req->listener->eq;
+	uint32_t limit = req->dev->attr.pdata.reject;
+	int ret = 0;
+
+	if (len > limit) {
+		ret = ual_err_set(err, EMSGSIZE, "ual_reject",
+				  "%u bytes of private data exceed the %s limit of %u for a reject; rejected without",
+				  len, ual_transport_name(req->dev->attr.transport), limit);
+		len = 0;
+	}
+	pthread_mutex_lock(&leq->progress);
+	if (rdma_reject(req->id, len ? pdata : NULL, (uint8_t)len) && !ret)
+		ret = ual_err_set(err, errno, "rdma_reject", NULL);
+	rdma_destroy_id(req->id);
+	pthread_mutex_unlock(&leq->progress);
+	req_free(req, false);
+	return ret;
+}
+
+struct ual_device *ual_conn_req_device(const struct ual_conn_req *req)
+{
+	return req->dev;
+}

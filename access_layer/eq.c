@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * eq.c - event queues: the consumer's inbox for connection and async
+ * events.
+ *
+ * An event queue owns an rdma_cm event channel, so the CM events of one
+ * consumer never pass through another's hands.  Its fd is an epoll set
+ * over that channel, a timerfd (retry back-off, connect deadlines), an
+ * eventfd (events handed over by other queues or threads) and the async fd
+ * of its device.  Progress happens in the caller's thread; the optional
+ * callback thread is just a caller that never stops.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ual_internal.h"
+
+uint64_t ual_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void set_nonblock(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+static int epoll_add(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static int eq_open_fds(struct ual_eq *eq, struct ual_error *err)
+{
+	eq->channel = rdma_create_event_channel();
+	if (!eq->channel)
+		return ual_err_set(err, errno ? errno : ENODEV,
+				   "rdma_create_event_channel",
+				   "is the rdma_ucm module loaded and /dev/infiniband/rdma_cm accessible?");
+	set_nonblock(eq->channel->fd);
+	eq->epfd = epoll_create1(EPOLL_CLOEXEC);
+	eq->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	eq->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (eq->epfd < 0 || eq->timerfd < 0 || eq->wakefd < 0)
+		return ual_err_set(err, errno, "epoll_create1/timerfd/eventfd", NULL);
+	if (epoll_add(eq->epfd, eq->channel->fd) ||
+	    epoll_add(eq->epfd, eq->timerfd) || epoll_add(eq->epfd, eq->wakefd))
+		return ual_err_set(err, errno, "epoll_ctl", NULL);
+	if (eq->dev) {
+		set_nonblock(eq->dev->verbs->async_fd);
+		if (epoll_add(eq->epfd, eq->dev->verbs->async_fd))
+			return ual_err_set(err, errno, "epoll_ctl", "async fd");
+	}
+	return 0;
+}
+
+static void eq_close_fds(struct ual_eq *eq)
+{
+	if (eq->wakefd >= 0)
+		close(eq->wakefd);
+	if (eq->timerfd >= 0)
+		close(eq->timerfd);
+	if (eq->epfd >= 0)
+		close(eq->epfd);
+	if (eq->channel)
+		rdma_destroy_event_channel(eq->channel);
+}
+
+int ual_eq_create(struct ual_device *dev, void *context, struct ual_eq **out,
+		  struct ual_error *err)
+{
+	struct ual_eq *eq = calloc(1, sizeof(*eq));
+	int ret;
+
+	if (!eq)
+		return ual_err_set(err, ENOMEM, "calloc", NULL);
+	eq->dev = dev;
+	eq->context = context;
+	eq->epfd = eq->timerfd = eq->wakefd = -1;
+	ual_list_init(&eq->ready);
+	ual_list_init(&eq->timers);
+	ual_list_init(&eq->fatal);
+	ual_list_init(&eq->dev_link);
+	pthread_mutex_init(&eq->lock, NULL);
+	pthread_mutex_init(&eq->progress, NULL);
+	ret = eq_open_fds(eq, err);
+	if (ret) {
+		eq_close_fds(eq);
+		free(eq);
+		return ret;
+	}
+	if (dev) {
+		pthread_mutex_lock(&dev->lock);
+		ual_list_add(&dev->eqs, &eq->dev_link);
+		pthread_mutex_unlock(&dev->lock);
+	}
+	*out = eq;
+	return 0;
+}
+
+static void eq_stop_thread(struct ual_eq *eq)
+{
+	uint64_t one = 1;
+
+	if (!eq->thread_running)
+		return;
+	eq->stopping = true;
+	if (write(eq->wakefd, &one, sizeof(one)) < 0)
+		return;
+	if (!pthread_equal(pthread_self(), eq->thread))
+		pthread_join(eq->thread, NULL);
+	else
+		pthread_detach(eq->thread);
+	eq->thread_running = false;
+}
+
+void ual_eq_destroy(struct ual_eq *eq)
+{
+	struct ual_list *l;
+
+	if (!eq)
+		return;
+	eq_stop_thread(eq);
+	if (eq->dev) {
+		pthread_mutex_lock(&eq->dev->lock);
+		ual_list_del(&eq->dev_link);
+		pthread_mutex_unlock(&eq->dev->lock);
+	}
+	while (!ual_list_empty(&eq->ready)) {
+		l = eq->ready.next;
+		ual_list_del(l);
+		free(ual_container_of(l, struct ual_event_node, link));
+	}
+	eq_close_fds(eq);
+	pthread_mutex_destroy(&eq->lock);
+	pthread_mutex_destroy(&eq->progress);
+	free(eq);
+}
+
+int ual_eq_fd(const struct ual_eq *eq)
+{
+	return eq->epfd;
+}
+
+struct ual_event_node *ual_event_alloc(enum ual_event_type type)
+{
+	struct ual_event_node *n = calloc(1, sizeof(*n));
+
+	if (n)
+		n->ev.type = type;
+	return n;
+}
+
+void ual_eq_push_locked(struct ual_eq *eq, struct ual_event_node *n)
+{
+	ual_list_add(&eq->ready, &n->link);
+}
+
+/* Queues @n and wakes whoever sleeps on the queue's fd. */
+void ual_eq_push(struct ual_eq *eq, struct ual_event_node *n)
+{
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&eq->lock);
+	ual_eq_push_locked(eq, n);
+	pthread_mutex_unlock(&eq->lock);
+	if (write(eq->wakefd, &one, sizeof(one)) < 0)
+		return;	/* counter saturated: the fd is readable anyway */
+}
+
+static bool names(const struct ual_event *ev, const void *object)
+{
+	return ev->ep == object || ev->listener == object ||
+	       ev->req == object || ev->srq == object || ev->cq == object;
+}
+
+/* Drops queued events about an object that is being destroyed. */
+void ual_eq_forget(struct ual_eq *eq, const void *object)
+{
+	struct ual_list *l, *next;
+
+	pthread_mutex_lock(&eq->lock);
+	for (l = eq->ready.next; l != &eq->ready; l = next) {
+		struct ual_event_node *n = ual_container_of(l, struct ual_event_node, link);
+
+		next = l->next;
+		if (names(&n->ev, object)) {
+			ual_list_del(l);
+			free(n);
+		}
+	}
+	pthread_mutex_unlock(&eq->lock);
+}
+
+int ual_eq_post_software(struct ual_eq *eq, uint64_t value, void *context)
+{
+	struct ual_event_node *n = ual_event_alloc(UAL_EVENT_SOFTWARE);
+
+	if (!n)
+		return -ENOMEM;
+	n->ev.software = value;
+	n->ev.context = context;
+	ual_eq_push(eq, n);
+	return 0;
+}
+
+/* ---- timers --------------------------------------------------------- */
+
+static void timer_rearm_locked(struct ual_eq *eq)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	uint64_t first = UINT64_MAX, now = ual_now_ms(), wait;
+	struct ual_list *l;
+
+	for (l = eq->timers.next; l != &eq->timers; l = l->next) {
+		struct ual_timer *t = ual_container_of(l, struct ual_timer, link);
+
+		if (t->due_ms < first)
+			first = t->due_ms;
+	}
+	if (first != UINT64_MAX) {
+		wait = first > now ? first - now : 1;
+		its.it_value.tv_sec = (time_t)(wait / 1000);
+		its.it_value.tv_nsec = (long)(wait % 1000) * 1000000;
+	}
+	timerfd_settime(eq->timerfd, 0, &its, NULL);
+}
+
+void ual_timer_arm(struct ual_eq *eq, struct ual_timer *t, uint32_t ms)
+{
+	pthread_mutex_lock(&eq->lock);
+	if (t->link.next && t->link.next != &t->link)
+		ual_list_del(&t->link);
+	t->due_ms = ual_now_ms() + ms;
+	ual_list_add(&eq->timers, &t->link);
+	timer_rearm_locked(eq);
+	pthread_mutex_unlock(&eq->lock);
+}
+
+void ual_timer_cancel(struct ual_eq *eq, struct ual_timer *t)
+{
+	pthread_mutex_lock(&eq->lock);
+	if (t->link.next && t->link.next != &t->link)
+		ual_list_del(&t->link);
+	pthread_mutex_unlock(&eq->lock);
+}
+
+static void run_timers(struct ual_eq *eq)
+{
+	uint64_t now = ual_now_ms(), expirations;
+	struct ual_timer *due;
+	struct ual_list *l;
+
+	if (read(eq->timerfd, &expirations, sizeof(expirations)) < 0 &&
+	    errno != EAGAIN)
+		return;
+	for (;;) {
+		due = NULL;
+		pthread_mutex_lock(&eq->lock);
+		for (l = eq->timers.next; l != &eq->timers; l = l->next) {
+			struct ual_timer *t = ual_container_of(l, struct ual_timer, link);
+
+			if (t->due_ms <= now) {
+				due = t;
+				ual_list_del(l);
+				break;
+			}
+		}
+		if (!due)
+			timer_rearm_locked(eq);
+		pthread_mutex_unlock(&eq->lock);
+		if (!due)
+			return;
+		due->fire(due);
+	}
+}
+
+/* ---- progress -------------------------------------------------------- */
+
+static void drain_cm(struct ual_eq *eq)
+{
+	struct rdma_cm_event *ev;
+
+	while (!rdma_get_cm_event(eq->channel, &ev))
+		ual_cm_handle_event(eq, ev);
+}
+
+static void eq_progress(struct ual_eq *eq)
+{
+	uint64_t count;
+
+	pthread_mutex_lock(&eq->progress);
+	if (read(eq->wakefd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		count = 0;
+	if (eq->dev)
+		ual_async_drain(eq->dev);
+	drain_cm(eq);
+	ual_eq_run_fatal(eq);
+	run_timers(eq);
+	pthread_mutex_unlock(&eq->progress);
+}
+
+static int eq_dequeue(struct ual_eq *eq, struct ual_event *ev, int max)
+{
+	struct ual_event_node *n;
+	int got = 0;
+
+	pthread_mutex_lock(&eq->lock);
+	while (got < max && !ual_list_empty(&eq->ready)) {
+		n = ual_container_of(eq->ready.next, struct ual_event_node, link);
+		ual_list_del(&n->link);
+		ev[got++] = n->ev;
+		free(n);
+	}
+	pthread_mutex_unlock(&eq->lock);
+	return got;
+}
+
+int ual_eq_poll(struct ual_eq *eq, struct ual_event *ev, int max)
+{
+	int got = eq_dequeue(eq, ev, max);
+
+	if (got == max)
+		return got;
+	eq_progress(eq);
+	return got + eq_dequeue(eq, ev + got, max - got);
+}
+
+int ual_eq_wait(struct ual_eq *eq, struct ual_event *ev, int max,
+		int timeout_ms)
+{
+	struct pollfd pfd = { .fd = eq->epfd, .events = POLLIN };
+	uint64_t deadline = timeout_ms < 0 ? UINT64_MAX
+					   : ual_now_ms() + (uint64_t)timeout_ms;
+	int got, left, ret;
+
+	for (;;) {
+		got = ual_eq_poll(eq, ev, max);
+		if (got || eq->stopping)
+			return got;
+		if (timeout_ms < 0) {
+			left = -1;
+		} else {
+			uint64_t now = ual_now_ms();
+
+			if (now >= deadline)
+				return 0;
+			left = (int)(deadline - now);
+		}
+		ret = poll(&pfd, 1, left);
+		if (ret < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* ---- callback thread ------------------------------------------------- */
+
+#define EQ_THREAD_BATCH 8
+
+static void *eq_thread_main(void *arg)
+{
+	struct ual_event ev[EQ_THREAD_BATCH];
+	struct ual_eq *eq = arg;
+	int i, n;
+
+	while (!eq->stopping) {
+		n = ual_eq_wait(eq, ev, EQ_THREAD_BATCH, -1);
+		for (i = 0; i < n && !eq->stopping; i++)
+			eq->handler(eq, &ev[i], eq->handler_arg);
+	}
+	return NULL;
+}
+
+int ual_eq_start_thread(struct ual_eq *eq, ual_event_handler fn, void *arg,
+			struct ual_error *err)
+{
+	int ret;
+
+	if (eq->thread_running)
+		return ual_err_set(err, EBUSY, "ual_eq_start_thread",
+				   "the queue already has a thread");
+	eq->handler = fn;
+	eq->handler_arg = arg;
+	eq->stopping = false;
+	ret = pthread_create(&eq->thread, NULL, eq_thread_main, eq);
+	if (ret)
+		return ual_err_set(err, ret, "pthread_create", NULL);
+	eq->thread_running = true;
+	return 0;
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * error.c - the layer's one error type and its human-readable form.
+ *
+ * A bare "Couldn't create CQ" is what users of the old stack hated most;
+ * every failure here records which call failed, on which device and
+ * address, and what to do about it.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ual_internal.h"
+
+int ual_err_set(struct ual_error *err, int errnum, const char *step,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errnum < 0)
+		errnum = -errnum;
+	if (!err)
+		return -errnum;
+	err->errnum = errnum;
+	err->step = step;
+	err->detail[0] = '\0';
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+		va_end(ap);
+	}
+	return -errnum;
+}
+
+void ual_err_context(struct ual_error *err, const char *device,
+		     const struct sockaddr *addr)
+{
+	if (!err)
+		return;
+	if (device)
+		snprintf(err->device, sizeof(err->device), "%s", device);
+	if (addr)
+		ual_sockaddr_str(addr, err->address, sizeof(err->address));
+}
+
+void ual_memlock_hint(char *buf, size_t len, unsigned long long limit)
+{
+	snprintf(buf, len,
+		 "locked-memory limit (RLIMIT_MEMLOCK) is %llu KiB; raise it "
+		 "with 'ulimit -l unlimited', a 'memlock' line in "
+		 "/etc/security/limits.conf, or LimitMEMLOCK=infinity for "
+		 "systemd services", limit / 1024);
+}
+
+const char *ual_strerror(const struct ual_error *err, char *buf, size_t len)
+{
+	size_t n;
+
+	if (!buf || !len)
+		return "";
+	if (!err || !err->errnum) {
+		snprintf(buf, len, "no error");
+		return buf;
+	}
+	n = (size_t)snprintf(buf, len, "%s failed", err->step ? err->step : "operation");
+	if (n < len && err->device[0])
+		n += (size_t)snprintf(buf + n, len - n, " on %s", err->device);
+	if (n < len && err->address[0])
+		n += (size_t)snprintf(buf + n, len - n, " (%s)", err->address);
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, ": %s", strerror(err->errnum));
+	if (n < len && err->status)
+		n += (size_t)snprintf(buf + n, len - n, " [status %d]", err->status);
+	if (n < len && err->detail[0])
+		snprintf(buf + n, len - n, "; %s", err->detail);
+	return buf;
+}

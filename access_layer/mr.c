@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * mr.c - memory registration.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "ual_internal.h"
+
+static void explain_reg_failure(struct ual_device *dev, int errnum,
+				size_t len, struct ual_error *err)
+{
+	struct rlimit rl;
+
+	if (!err)
+		return;
+	if ((errnum == ENOMEM || errnum == EPERM) &&
+	    !getrlimit(RLIMIT_MEMLOCK, &rl) && rl.rlim_cur != RLIM_INFINITY) {
+		ual_memlock_hint(err->detail, sizeof(err->detail),
+				 (unsigned long long)rl.rlim_cur);
+		return;
+	}
+	if (len > dev->attr.max_mr_size)
+		snprintf(err->detail, sizeof(err->detail),
+			 "%zu bytes exceed the device's largest region (%llu)",
+			 len, (unsigned long long)dev->attr.max_mr_size);
+}
+
+int ual_mr_reg(struct ual_device *dev, void *addr, size_t len,
+	       unsigned int access, struct ual_mr **out, struct ual_error *err)
+{
+	struct ual_mr *mr = calloc(1, sizeof(*mr));
+	int errnum;
+
+	if (!mr)
+		return ual_err_set(err, ENOMEM, "calloc", NULL);
+	mr->dev = dev;
+	mr->access = ual_access_effective(access, dev->attr.transport);
+	mr->mr = ibv_reg_mr(dev->pd, addr, len, ual_access_to_ibv(mr->access));
+	if (!mr->mr) {
+		errnum = errno ? errno : ENOMEM;
+		free(mr);
+		ual_err_set(err, errnum, "ibv_reg_mr", NULL);
+		ual_err_context(err, dev->attr.name, NULL);
+		explain_reg_failure(dev, errnum, len, err);
+		return -errnum;
+	}
+	*out = mr;
+	return 0;
+}
+
+int ual_mr_dereg(struct ual_mr *mr, struct ual_error *err)
+{
+	int ret;
+
+	if (!mr)
+		return 0;
+	ret = ibv_dereg_mr(mr->mr);
+	if (ret)
+		return ual_err_set(err, ret, "ibv_dereg_mr",
+				   "the region is still in use (bound memory window?)");
+	free(mr);
+	return 0;
+}
+
+uint32_t ual_mr_lkey(const struct ual_mr *mr)
+{
+	return mr->mr->lkey;
+}
+
+uint32_t ual_mr_rkey(const struct ual_mr *mr)
+{
+	return mr->mr->rkey;
+}
+
+unsigned int ual_mr_access(const struct ual_mr *mr)
+{
+	return mr->access;
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * post.c - posting work requests: the data path.
+ *
+ * No lock, no allocation, no copy of the scatter list (struct ual_sge has
+ * the layout of struct ibv_sge).  Payloads up to the endpoint's inline
+ * limit are sent inline, which is what makes small messages fast.
+ * Operations the device cannot do fail up front with -EOPNOTSUPP, and
+ * ual_post_strerror() says why, instead of the QP dying later.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ual_internal.h"
+
+_Static_assert(sizeof(struct ual_sge) == sizeof(struct ibv_sge),
+	       "ual_sge must match ibv_sge");
+_Static_assert(offsetof(struct ual_sge, lkey) == offsetof(struct ibv_sge, lkey),
+	       "ual_sge must match ibv_sge");
+
+enum post_refusal {
+	POST_OK,
+	POST_NO_ATOMICS,
+	POST_NO_IMMEDIATE,
+	POST_WRONG_EP_TYPE,
+};
+
+static int refuse(struct ual_ep *ep, enum post_refusal why)
+{
+	ep->last_post_error = why;
+	return -EOPNOTSUPP;
+}
+
+static unsigned int send_flags(const struct ual_ep *ep,
+			       const struct ual_sge *sge, int nsge,
+			       unsigned int flags, bool may_inline)
+{
+	unsigned int f = 0;
+	uint32_t total = 0;
+	int i;
+
+	if (flags & UAL_POST_SIGNALED)
+		f |= IBV_SEND_SIGNALED;
+	if (flags & UAL_POST_SOLICITED)
+		f |= IBV_SEND_SOLICITED;
+	if (flags & UAL_POST_FENCE)
+		f |= IBV_SEND_FENCE;
+	if (!may_inline || (flags & UAL_POST_NO_INLINE) || !ep->max_inline)
+		return f;
+	for (i = 0; i < nsge; i++)
+		total += sge[i].length;
+	if (total <= ep->max_inline)
+		f |= IBV_SEND_INLINE;
+	return f;
+}
+
+static int post(struct ual_ep *ep, struct ibv_send_wr *wr)
+{
+	struct ibv_send_wr *bad;
+
+	return -ibv_post_send(ep->qp, wr, &bad);
+}
+
+static void wr_init(struct ibv_send_wr *wr, enum ibv_wr_opcode op,
+		    const struct ual_sge *sge, int nsge, uint64_t context)
+{
+	memset(wr, 0, sizeof(*wr));
+	wr->wr_id = context;
+	wr->opcode = op;
+	wr->sg_list = (struct ibv_sge *)sge;
+	wr->num_sge = nsge;
+}
+
+int ual_post_recv(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
+		  uint64_t context)
+{
+	struct ibv_recv_wr wr = {
+		.wr_id = context,
+		.sg_list = (struct ibv_sge *)sge,
+		.num_sge = nsge,
+	}, *bad;
+
+	return -ibv_post_recv(ep->qp, &wr, &bad);
+}
+
+int ual_srq_post_recv(struct ual_srq *srq, const struct ual_sge *sge,
+		      int nsge, uint64_t context)
+{
+	struct ibv_recv_wr wr = {
+		.wr_id = context,
+		.sg_list = (struct ibv_sge *)sge,
+		.num_sge = nsge,
+	}, *bad;
+
+	return -ibv_post_srq_recv(srq->srq, &wr, &bad);
+}
+
+int ual_post_send(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
+		  uint64_t context, unsigned int flags)
+{
+	struct ibv_send_wr wr;
+
+	if (ep->type != UAL_EP_RC)
+		return refuse(ep, POST_WRONG_EP_TYPE);
+	wr_init(&wr, IBV_WR_SEND, sge, nsge, context);
+	wr.send_flags = send_flags(ep, sge, nsge, flags, true);
+	return post(ep, &wr);
+}
+
+int ual_post_send_imm(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
+		      uint32_t imm, uint64_t context, unsigned int flags)
+{
+	struct ibv_send_wr wr;
+
+	if (!(ep->dev->attr.caps & UAL_CAP_IMMEDIATE))
+		return refuse(ep, POST_NO_IMMEDIATE);
+	wr_init(&wr, IBV_WR_SEND_WITH_IMM, sge, nsge, context);
+	wr.send_flags = send_flags(ep, sge, nsge, flags, true);
+	wr.imm_data = imm;	/* host order, like OFA uDAPL */
+	return post(ep, &wr);
+}
+
+int ual_post_write(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
+		   uint64_t raddr, uint32_t rkey, uint64_t context,
+		   unsigned int flags)
+{
+	struct ibv_send_wr wr;
+
+	wr_init(&wr, IBV_WR_RDMA_WRITE, sge, nsge, context);
+	wr.send_flags = send_flags(ep, sge, nsge, flags, true);
+	wr.wr.rdma.remote_addr = raddr;
+	wr.wr.rdma.rkey = rkey;
+	return post(ep, &wr);
+}
+
+int ual_post_write_imm(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
+		       uint64_t raddr, uint32_t rkey, uint32_t imm,
+		       uint64_t context, unsigned int flags)
+{
+	struct ibv_send_wr wr;
+
+	if (!(ep->dev->attr.caps & UAL_CAP_IMMEDIATE))
+		return refuse(ep, POST_NO_IMMEDIATE);
+	wr_init(&wr, IBV_WR_RDMA_WRITE_WITH_IMM, sge, nsge, context);
+	wr.send_flags = send_flags(ep, sge, nsge, flags, true);
+	wr.wr.rdma.remote_addr = raddr;
+	wr.wr.rdma.rkey = rkey;
+	wr.imm_data = imm;
+	return post(ep, &wr);
+}
+
+int ual_post_read(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
+		  uint64_t raddr, uint32_t rkey, uint64_t context,
+		  unsigned int flags)
+{
+	struct ibv_send_wr wr;
+
+	wr_init(&wr, IBV_WR_RDMA_READ, sge, nsge, context);
+	wr.send_flags = send_flags(ep, sge, nsge, flags, false);
+	wr.wr.rdma.remote_addr = raddr;
+	wr.wr.rdma.rkey = rkey;
+	return post(ep, &wr);
+}
+
+static int post_atomic(struct ual_ep *ep, enum ibv_wr_opcode op,
+		       const struct ual_sge *sge, uint64_t raddr,
+		       uint32_t rkey, uint64_t a, uint64_t b,
+		       uint64_t context, unsigned int flags)
+{
+	struct ibv_send_wr wr;
+
+	if (!(ep->dev->attr.caps & UAL_CAP_ATOMICS))
+		return refuse(ep, POST_NO_ATOMICS);
+	wr_init(&wr, op, sge, 1, context);
+	wr.send_flags = send_flags(ep, sge, 1, flags, false);
+	wr.wr.atomic.remote_addr = raddr;
+	wr.wr.atomic.rkey = rkey;
+	wr.wr.atomic.compare_add = a;
+	wr.wr.atomic.swap = b;
+	return post(ep, &wr);
+}
+
+int ual_post_cmp_swap(struct ual_ep *ep, const struct ual_sge *sge,
+		      uint64_t raddr, uint32_t rkey, uint64_t compare,
+		      uint64_t swap, uint64_t context, unsigned int flags)
+{
+	return post_atomic(ep, IBV_WR_ATOMIC_CMP_AND_SWP, sge, raddr, rkey,
+			   compare, swap, context, flags);
+}
+
+int ual_post_fetch_add(struct ual_ep *ep, const struct ual_sge *sge,
+		       uint64_t raddr, uint32_t rkey, uint64_t add,
+		       uint64_t context, unsigned int flags)
+{
+	return post_atomic(ep, IBV_WR_ATOMIC_FETCH_AND_ADD, sge, raddr, rkey,
+			   add, 0, context, flags);
+}
+
+int ual_post_send_ud(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
+		     struct ual_ah *ah, uint32_t remote_qpn,
+		     uint32_t remote_qkey, uint64_t context,
+		     unsigned int flags)
+{
+	struct ibv_send_wr wr;
+
+	if (ep->type != UAL_EP_UD)
+		return refuse(ep, POST_WRONG_EP_TYPE);
+	wr_init(&wr, IBV_WR_SEND, sge, nsge, context);
+	wr.send_flags = send_flags(ep, sge, nsge, flags, true);
+	wr.wr.ud.ah = ah->ah;
+	wr.wr.ud.remote_qpn = remote_qpn;
+	wr.wr.ud.remote_qkey = remote_qkey;
+	return post(ep, &wr);
+}
+
+const char *ual_post_strerror(int rc, const struct ual_ep *ep, char *buf,
+			      size_t len)
+{
+	const struct ual_device_attr *a = &ep->dev->attr;
+	const char *what = NULL;
+
+	if (rc == -EOPNOTSUPP) {
+		switch (ep->last_post_error) {
+		case POST_NO_ATOMICS:
+			what = "atomic operations are";
+			break;
+		case POST_NO_IMMEDIATE:
+			what = "immediate data is";
+			break;
+		case POST_WRONG_EP_TYPE:
+			snprintf(buf, len, "operation does not fit a %s endpoint",
+				 ep->type == UAL_EP_UD ? "UD" : "RC");
+			return buf;
+		default:
+			break;
+		}
+	}
+	if (what) {
+		snprintf(buf, len, "%s not supported by device %s (%s)", what,
+			 a->name, ual_transport_name(a->transport));
+		return buf;
+	}
+	if (rc == -ENOMEM)
+		snprintf(buf, len, "work queue full on device %s (post fewer or enlarge the queue)",
+			 a->name);
+	else if (rc == -EINVAL)
+		snprintf(buf, len, "invalid work request for device %s (too many SGEs, bad opcode or QP state)",
+			 a->name);
+	else
+		snprintf(buf, len, "post failed on device %s: %s", a->name,
+			 strerror(-rc));
+	return buf;
+}

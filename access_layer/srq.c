@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * srq.c - shared receive queues.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ual_internal.h"
+
+int ual_srq_create(struct ual_device *dev, struct ual_eq *eq, uint32_t max_wr,
+		   uint32_t max_sge, uint32_t limit, void *context,
+		   struct ual_srq **out, struct ual_error *err)
+{
+	struct ibv_srq_init_attr ia = { 0 };
+	struct ual_srq *srq;
+	int errnum;
+
+	if (!(dev->attr.caps & UAL_CAP_SRQ))
+		return ual_err_set(err, EOPNOTSUPP, "ibv_create_srq",
+				   "shared receive queues are not supported by device %s (%s)",
+				   dev->attr.name,
+				   ual_transport_name(dev->attr.transport));
+	srq = calloc(1, sizeof(*srq));
+	if (!srq)
+		return ual_err_set(err, ENOMEM, "calloc", NULL);
+	srq->dev = dev;
+	srq->eq = eq;
+	srq->context = context;
+	ia.srq_context = srq;
+	ia.attr.max_wr = max_wr ? max_wr : 1;
+	ia.attr.max_sge = max_sge ? max_sge : 1;
+	ia.attr.srq_limit = limit;
+	srq->srq = ibv_create_srq(dev->pd, &ia);
+	if (!srq->srq) {
+		errnum = errno ? errno : ENOMEM;
+		free(srq);
+		ual_err_set(err, errnum, "ibv_create_srq",
+			    "%u WRs x %u SGEs (device maximum %u WRs)", max_wr,
+			    max_sge, dev->attr.max_srq_wr);
+		ual_err_context(err, dev->attr.name, NULL);
+		return -errnum;
+	}
+	*out = srq;
+	return 0;
+}
+
+int ual_srq_destroy(struct ual_srq *srq, struct ual_error *err)
+{
+	int ret;
+
+	if (!srq)
+		return 0;
+	ret = ibv_destroy_srq(srq->srq);
+	if (ret)
+		return ual_err_set(err, ret, "ibv_destroy_srq",
+				   "endpoints still use this SRQ; destroy them first");
+	if (srq->eq)
+		ual_eq_forget(srq->eq, srq);
+	free(srq);
+	return 0;
+}
+
+int ual_srq_set_limit(struct ual_srq *srq, uint32_t limit,
+		      struct ual_error *err)
+{
+	struct ibv_srq_attr a = { .srq_limit = limit };
+	int ret = ibv_modify_srq(srq->srq, &a, IBV_SRQ_LIMIT);
+
+	if (ret)
+		return ual_err_set(err, ret, "ibv_modify_srq", NULL);
+	return 0;
+}

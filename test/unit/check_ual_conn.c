@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * check_ual_conn.c - the connection state machine, driven with synthetic
+ * CM events through ual_conn_step().
+ */
+#include <config.h>
+
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "../../access_layer/ual_internal.h"
+
+static struct ual_conn_step run(enum ual_ep_state s, enum ual_conn_input in,
+				enum ual_reject_reason why, bool retry)
+{
+	struct ual_conn_step st;
+
+	ual_conn_step(s, in, why, retry, &st);
+	return st;
+}
+
+START_TEST(active_happy_path)
+{
+	struct ual_conn_step st;
+
+	st = run(UAL_EP_ADDR_QUERY, UAL_IN_ADDR_RESOLVED, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_ROUTE_QUERY);
+	ck_assert_int_eq(st.action, UAL_ACT_RESOLVE_ROUTE);
+	st = run(UAL_EP_ROUTE_QUERY, UAL_IN_ROUTE_RESOLVED, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_CONNECTING);
+	ck_assert_int_eq(st.action, UAL_ACT_CONNECT);
+	st = run(UAL_EP_CONNECTING, UAL_IN_ESTABLISHED, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_CONNECTED);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_ESTABLISHED);
+}
+END_TEST
+
+START_TEST(cm_event_mapping)
+{
+	ck_assert_int_eq(ual_conn_input_from_cm(RDMA_CM_EVENT_ADDR_ERROR), UAL_IN_ADDR_ERROR);
+	ck_assert_int_eq(ual_conn_input_from_cm(RDMA_CM_EVENT_DISCONNECTED), UAL_IN_DISCONNECTED);
+	ck_assert_int_eq(ual_conn_input_from_cm(RDMA_CM_EVENT_DEVICE_REMOVAL), UAL_IN_DEVICE_REMOVAL);
+	ck_assert_int_eq(ual_conn_input_from_cm(RDMA_CM_EVENT_TIMEWAIT_EXIT), UAL_IN_IGNORED);
+	ck_assert_int_eq(ual_conn_input_from_cm(RDMA_CM_EVENT_CONNECT_RESPONSE), UAL_IN_IGNORED);
+}
+END_TEST
+
+START_TEST(transient_errors_retry)
+{
+	struct ual_conn_step st;
+
+	st = run(UAL_EP_ADDR_QUERY, UAL_IN_ADDR_ERROR, 0, true);
+	ck_assert_int_eq(st.next, UAL_EP_RETRY_WAIT);
+	ck_assert_int_eq(st.action, UAL_ACT_RETRY_LATER);
+	ck_assert(!st.recycle);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+	st = run(UAL_EP_ROUTE_QUERY, UAL_IN_ROUTE_ERROR, 0, true);
+	ck_assert_int_eq(st.next, UAL_EP_RETRY_WAIT);
+	st = run(UAL_EP_CONNECTING, UAL_IN_UNREACHABLE, 0, true);
+	ck_assert_int_eq(st.next, UAL_EP_RETRY_WAIT);
+	ck_assert(st.recycle);
+	st = run(UAL_EP_CONNECTING, UAL_IN_REJECTED, UAL_REJECT_NO_LISTENER, true);
+	ck_assert_int_eq(st.next, UAL_EP_RETRY_WAIT);
+	ck_assert(st.recycle);
+	st = run(UAL_EP_CONNECTING, UAL_IN_CONNECT_REFUSED, 0, true);
+	ck_assert_int_eq(st.next, UAL_EP_RETRY_WAIT);
+	st = run(UAL_EP_RETRY_WAIT, UAL_IN_RETRY_TIMER, 0, true);
+	ck_assert_int_eq(st.next, UAL_EP_ADDR_QUERY);
+	ck_assert_int_eq(st.action, UAL_ACT_RESTART);
+}
+END_TEST
+
+START_TEST(transient_errors_exhausted)
+{
+	struct ual_conn_step st;
+
+	st = run(UAL_EP_ADDR_QUERY, UAL_IN_ADDR_ERROR, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_FAILED);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_UNREACHABLE);
+	st = run(UAL_EP_CONNECTING, UAL_IN_REJECTED, UAL_REJECT_NO_LISTENER, false);
+	ck_assert_int_eq(st.next, UAL_EP_FAILED);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_REJECTED);
+	ck_assert_int_eq(st.reason, UAL_REJECT_NO_LISTENER);
+	st = run(UAL_EP_CONNECTING, UAL_IN_CONNECT_REFUSED, 0, false);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_REJECTED);
+	ck_assert_int_eq(st.reason, UAL_REJECT_NO_LISTENER);
+}
+END_TEST
+
+START_TEST(consumer_reject_is_final)
+{
+	struct ual_conn_step st;
+
+	st = run(UAL_EP_CONNECTING, UAL_IN_REJECTED, UAL_REJECT_CONSUMER, true);
+	ck_assert_int_eq(st.next, UAL_EP_FAILED);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_REJECTED);
+	ck_assert_int_eq(st.reason, UAL_REJECT_CONSUMER);
+}
+END_TEST
+
+START_TEST(reject_classification)
+{
+	ck_assert_int_eq(ual_reject_classify(UAL_TRANSPORT_ROCE_V2, 8, 148), UAL_REJECT_NO_LISTENER);
+	ck_assert_int_eq(ual_reject_classify(UAL_TRANSPORT_IB, 28, 148), UAL_REJECT_CONSUMER);
+	ck_assert_int_eq(ual_reject_classify(UAL_TRANSPORT_IB, 5, 148), UAL_REJECT_OTHER);
+	ck_assert_int_eq(ual_reject_classify(UAL_TRANSPORT_IWARP, -ECONNREFUSED, 0), UAL_REJECT_CONSUMER);
+	ck_assert_int_eq(ual_reject_classify(UAL_TRANSPORT_IWARP, -ECONNRESET, 0), UAL_REJECT_OTHER);
+}
+END_TEST
+
+START_TEST(disconnect_from_either_side)
+{
+	struct ual_conn_step st;
+
+	/* peer first: we owe a DREP */
+	st = run(UAL_EP_CONNECTED, UAL_IN_DISCONNECTED, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_DISCONNECTED);
+	ck_assert_int_eq(st.action, UAL_ACT_DISCONNECT);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_DISCONNECTED);
+	/* we first */
+	st = run(UAL_EP_CONNECTED, UAL_IN_LOCAL_DISCONNECT, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_DISCONNECTING);
+	ck_assert_int_eq(st.action, UAL_ACT_DISCONNECT);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+	st = run(UAL_EP_DISCONNECTING, UAL_IN_DISCONNECTED, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_DISCONNECTED);
+	ck_assert_int_eq(st.action, UAL_ACT_NONE);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_DISCONNECTED);
+	/* a late duplicate is dropped */
+	st = run(UAL_EP_DISCONNECTED, UAL_IN_DISCONNECTED, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_DISCONNECTED);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+}
+END_TEST
+
+START_TEST(disconnect_while_pending_cancels)
+{
+	struct ual_conn_step st;
+
+	st = run(UAL_EP_ROUTE_QUERY, UAL_IN_LOCAL_DISCONNECT, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_DISCONNECTED);
+	ck_assert_int_eq(st.action, UAL_ACT_CANCEL);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_DISCONNECTED);
+	st = run(UAL_EP_IDLE, UAL_IN_LOCAL_DISCONNECT, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_IDLE);
+	ck_assert_int_eq(st.action, UAL_ACT_NONE);
+}
+END_TEST
+
+START_TEST(connection_loss)
+{
+	struct ual_conn_step st;
+
+	st = run(UAL_EP_CONNECTED, UAL_IN_QP_FATAL, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_FAILED);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_BROKEN);
+	ck_assert_int_eq(st.action, UAL_ACT_DISCONNECT);
+	st = run(UAL_EP_CONNECTED, UAL_IN_DEVICE_REMOVAL, 0, false);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_BROKEN);
+	st = run(UAL_EP_IDLE, UAL_IN_DEVICE_REMOVAL, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_FAILED);
+	st = run(UAL_EP_FAILED, UAL_IN_DEVICE_REMOVAL, 0, false);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+	st = run(UAL_EP_DISCONNECTED, UAL_IN_QP_FATAL, 0, false);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+}
+END_TEST
+
+START_TEST(timeout_cancels_pending_only)
+{
+	struct ual_conn_step st;
+
+	st = run(UAL_EP_CONNECTING, UAL_IN_TIMEOUT, 0, true);
+	ck_assert_int_eq(st.next, UAL_EP_FAILED);
+	ck_assert_int_eq(st.action, UAL_ACT_CANCEL);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_UNREACHABLE);
+	st = run(UAL_EP_RETRY_WAIT, UAL_IN_TIMEOUT, 0, true);
+	ck_assert_int_eq(st.next, UAL_EP_FAILED);
+	st = run(UAL_EP_CONNECTED, UAL_IN_TIMEOUT, 0, true);
+	ck_assert_int_eq(st.next, UAL_EP_CONNECTED);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+}
+END_TEST
+
+START_TEST(passive_side)
+{
+	struct ual_conn_step st;
+
+	st = run(UAL_EP_ACCEPTING, UAL_IN_ESTABLISHED, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_CONNECTED);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_ESTABLISHED);
+	st = run(UAL_EP_ACCEPTING, UAL_IN_REJECTED, UAL_REJECT_CONSUMER, true);
+	ck_assert_int_eq(st.next, UAL_EP_FAILED);
+	ck_assert_int_eq(st.reason, UAL_REJECT_OTHER);
+	st = run(UAL_EP_ACCEPTING, UAL_IN_UNREACHABLE, 0, true);
+	ck_assert_int_eq(st.next, UAL_EP_FAILED);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_UNREACHABLE);
+}
+END_TEST
+
+START_TEST(unexpected_events_are_ignored)
+{
+	struct ual_conn_step st;
+	int s, in;
+
+	/* Nothing may crash or invent an event out of thin air. */
+	for (s = 0; s < UAL_EP_STATE_COUNT; s++) {
+		for (in = 0; in < UAL_IN_COUNT; in++) {
+			st = run(s, in, UAL_REJECT_OTHER, s & 1);
+			ck_assert_int_lt(st.next, UAL_EP_STATE_COUNT);
+		}
+	}
+	st = run(UAL_EP_IDLE, UAL_IN_ESTABLISHED, 0, false);
+	ck_assert_int_eq(st.next, UAL_EP_IDLE);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+	st = run(UAL_EP_CONNECTED, UAL_IN_ADDR_RESOLVED, 0, false);
+	ck_assert_int_eq(st.action, UAL_ACT_NONE);
+	ck_assert_str_eq(ual_ep_state_name(UAL_EP_CONNECTED), "connected");
+	ck_assert_str_eq(ual_event_name(UAL_EVENT_PORT_DOWN), "port down");
+}
+END_TEST
+
+static Suite *conn_suite(void)
+{
+	Suite *s = suite_create("ual_conn");
+	TCase *t = tcase_create("state_machine");
+
+	tcase_add_test(t, active_happy_path);
+	tcase_add_test(t, cm_event_mapping);
+	tcase_add_test(t, transient_errors_retry);
+	tcase_add_test(t, transient_errors_exhausted);
+	tcase_add_test(t, consumer_reject_is_final);
+	tcase_add_test(t, reject_classification);
+	tcase_add_test(t, disconnect_from_either_side);
+	tcase_add_test(t, disconnect_while_pending_cancels);
+	tcase_add_test(t, connection_loss);
+	tcase_add_test(t, timeout_cancels_pending_only);
+	tcase_add_test(t, passive_side);
+	tcase_add_test(t, unexpected_events_are_ignored);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(conn_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
