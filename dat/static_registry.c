@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+/*
+ * The static registry: the interface adapters listed in dat.conf.
+ *
+ * Only user-level ("u") entries marked "default" are registered.  Entries
+ * with the same key (name, API version, thread safety) form a fallback
+ * chain tried in file order.  Opening an entry loads its library
+ * (dlopen RTLD_NOW|RTLD_GLOBAL, so the provider can call back into
+ * libdat2) and runs dat_provider_init(), which must register the IA in the
+ * dynamic registry.  The library stays loaded while any IA of the entry is
+ * open; the last close runs dat_provider_fini() and unloads it.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dat_internal.h"
+
+#ifndef SYSCONFDIR
+#error "SYSCONFDIR must name the directory that holds dat.conf"
+#endif
+#define DAT_CONF_DEFAULT	SYSCONFDIR "/dat.conf"
+
+struct sr_library {
+	char		*lib_path;
+	char		*ia_params;
+	unsigned int	line;
+};
+
+struct sr_entry {
+	DAT_PROVIDER_INFO	info;
+	struct sr_library	*libs;		/* fallback chain, file order */
+	size_t			nlibs;
+	/* While refcount > 0: the library that is loaded. */
+	unsigned int		refcount;
+	void			*dl_handle;
+	DAT_PROVIDER_FINI_FUNC	fini;
+	struct sr_entry		*next;
+};
+
+static pthread_mutex_t sr_lock;
+static struct sr_entry *sr_head;
+static struct sr_entry **sr_tail = &sr_head;
+/* Which file was read, or why none could be; used in error messages. */
+static char sr_source[512];
+
+static struct sr_entry *sr_find(const DAT_PROVIDER_INFO *info)
+{
+	struct sr_entry *e;
+
+	for (e = sr_head; e; e = e->next)
+		if (dat_info_equal(&e->info, info))
+			return e;
+	return NULL;
+}
+
+static int sr_add_library(struct sr_entry *e, const struct dat_conf_entry *c)
+{
+	struct sr_library *libs, *lib;
+
+	libs = realloc(e->libs, (e->nlibs + 1) * sizeof(*libs));
+	if (!libs)
+		return -ENOMEM;
+	e->libs = libs;
+	lib = &libs[e->nlibs];
+	lib->lib_path = strdup(c->lib_path);
+	lib->ia_params = strdup(c->ia_params);
+	lib->line = c->line;
+	if (!lib->lib_path || !lib->ia_params) {
+		free(lib->lib_path);
+		free(lib->ia_params);
+		return -ENOMEM;
+	}
+	e->nlibs++;
+	return 0;
+}
+
+static void sr_conf_entry(const struct dat_conf_entry *c, void *ctx)
+{
+	const char *file = ctx;
+	DAT_PROVIDER_INFO info;
+	struct sr_entry *e;
+	bool is_new = false;
+
+	if (c->api_type != 'u' || !c->is_default) {
+		dat_log(DAT_DBG_SR, "%s:%u: \"%s\" skipped (%s entry)", file,
+			c->line, c->ia_name,
+			c->api_type != 'u' ? "kernel" : "nondefault");
+		return;
+	}
+	dat_info_make(&info, c->ia_name, c->api_major, c->api_minor,
+		      c->thread_safe);
+	e = sr_find(&info);
+	if (!e) {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			goto nomem;
+		e->info = info;
+		is_new = true;
+	}
+	if (sr_add_library(e, c)) {
+		if (is_new)
+			free(e);
+		goto nomem;
+	}
+	if (is_new) {
+		*sr_tail = e;
+		sr_tail = &e->next;
+	}
+	dat_log(DAT_DBG_SR, "%s:%u: registered \"%s\" -> %s \"%s\"%s", file,
+		c->line, c->ia_name, c->lib_path, c->ia_params,
+		is_new ? "" : " (fallback)");
+	return;
+nomem:
+	dat_log(DAT_DBG_ERROR, "%s:%u: out of memory; \"%s\" not registered",
+		file, c->line, c->ia_name);
+}
+
+static void sr_conf_error(const char *file, unsigned int line,
+			  const char *msg, void *ctx)
+{
+	dat_log(DAT_DBG_ERROR, "%s:%u: %s; line ignored", file, line, msg);
+}
+
+static void sr_load(void)
+{
+	static const struct dat_conf_ops ops = {
+		.entry = sr_conf_entry,
+		.error = sr_conf_error,
+	};
+	const char *path = secure_getenv("DAT_OVERRIDE");
+	const char *origin = "DAT_OVERRIDE";
+	FILE *stream;
+	int rejected;
+
+	if (!path || !*path) {
+		path = DAT_CONF_DEFAULT;
+		origin = "default configuration";
+	}
+	stream = fopen(path, "re");
+	if (!stream) {
+		/* No fallback from DAT_OVERRIDE: an explicit choice wins. */
+		snprintf(sr_source, sizeof(sr_source),
+			 "no configuration was read: cannot open %s %s: %s",
+			 origin, path, strerror(errno));
+		dat_log(DAT_DBG_SR, "%s", sr_source);
+		return;
+	}
+	snprintf(sr_source, sizeof(sr_source), "%s", path);
+	rejected = dat_conf_parse(stream, path, &ops, (void *)path);
+	if (rejected < 0)
+		dat_log(DAT_DBG_ERROR, "%s: read error: %s; entries after it are missing",
+			path, strerror(errno));
+	fclose(stream);
+}
+
+void dat_sr_init(void)
+{
+	pthread_mutexattr_t attr;
+
+	/*
+	 * Recursive: a provider's init runs with the lock held and might
+	 * legitimately call back into the static registry.
+	 */
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&sr_lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	sr_load();
+}
+
+static void sr_free_entry(struct sr_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nlibs; i++) {
+		free(e->libs[i].lib_path);
+		free(e->libs[i].ia_params);
+	}
+	free(e->libs);
+	free(e);
+}
+
+void dat_sr_fini(void)
+{
+	struct sr_entry **link = &sr_head, *e;
+
+	/* Loaded providers may still serve open IAs: keep those entries. */
+	pthread_mutex_lock(&sr_lock);
+	while ((e = *link)) {
+		if (e->refcount) {
+			link = &e->next;
+			continue;
+		}
+		*link = e->next;
+		sr_free_entry(e);
+	}
+	sr_tail = link;
+	pthread_mutex_unlock(&sr_lock);
+}
+
+/*
+ * Load one library of the chain and let it register.  Returns true with
+ * the library loaded and registered, or false after explaining why not.
+ */
+static bool sr_try_library(struct sr_entry *e, const struct sr_library *lib)
+{
+	DAT_PROVIDER_INIT_FUNC init;
+	void *dl;
+
+	dlerror();
+	dl = dlopen(lib->lib_path, RTLD_NOW | RTLD_GLOBAL);
+	if (!dl) {
+		dat_log(DAT_DBG_ERROR, "IA \"%s\" (%s line %u): cannot load provider library: %s",
+			e->info.ia_name, sr_source, lib->line, dlerror());
+		return false;
+	}
+	*(void **)&init = dlsym(dl, DAT_PROVIDER_INIT_FUNC_STR);
+	if (!init) {
+		dat_log(DAT_DBG_ERROR, "IA \"%s\": %s is not a DAT provider: it does not export %s",
+			e->info.ia_name, lib->lib_path,
+			DAT_PROVIDER_INIT_FUNC_STR);
+		goto unload;
+	}
+	*(void **)&e->fini = dlsym(dl, DAT_PROVIDER_FINI_FUNC_STR);
+	if (!dlsym(dl, "dapl_extensions"))
+		dat_log(DAT_DBG_SR, "%s has no dapl_extensions", lib->lib_path);
+
+	dat_log(DAT_DBG_SR, "IA \"%s\": calling %s(\"%s\") in %s",
+		e->info.ia_name, DAT_PROVIDER_INIT_FUNC_STR, lib->ia_params,
+		lib->lib_path);
+	init(&e->info, lib->ia_params);
+	if (!dat_dr_is_registered(&e->info)) {
+		dat_log(DAT_DBG_ERROR, "IA \"%s\": %s in %s did not register the IA (ia_params \"%s\" rejected? see the provider's messages)",
+			e->info.ia_name, DAT_PROVIDER_INIT_FUNC_STR,
+			lib->lib_path, lib->ia_params);
+		/*
+		 * Without a registration there is nothing for fini to undo;
+		 * unloading is all the cleanup we can do.
+		 */
+		goto unload;
+	}
+	e->dl_handle = dl;
+	return true;
+unload:
+	e->fini = NULL;
+	dlclose(dl);
+	return false;
+}
+
+DAT_RETURN dat_sr_provider_open(const DAT_PROVIDER_INFO *info)
+{
+	DAT_RETURN ret = DAT_SUCCESS;
+	struct sr_entry *e;
+	size_t i;
+
+	pthread_mutex_lock(&sr_lock);
+	e = sr_find(info);
+	if (!e) {
+		ret = DAT_ERROR(DAT_PROVIDER_NOT_FOUND, DAT_NAME_NOT_REGISTERED);
+		goto out;
+	}
+	if (e->refcount) {
+		e->refcount++;
+		goto out;
+	}
+	for (i = 0; i < e->nlibs; i++)
+		if (sr_try_library(e, &e->libs[i]))
+			break;
+	if (i == e->nlibs) {
+		ret = DAT_ERROR(DAT_PROVIDER_NOT_FOUND, DAT_NAME_NOT_REGISTERED);
+		goto out;
+	}
+	e->refcount = 1;
+out:
+	pthread_mutex_unlock(&sr_lock);
+	return ret;
+}
+
+void dat_sr_provider_close(const DAT_PROVIDER_INFO *info)
+{
+	struct sr_entry *e;
+
+	pthread_mutex_lock(&sr_lock);
+	e = sr_find(info);
+	if (!e || !e->refcount || --e->refcount)
+		goto out;
+	if (e->fini)
+		e->fini(&e->info);
+	dlclose(e->dl_handle);
+	e->dl_handle = NULL;
+	e->fini = NULL;
+out:
+	pthread_mutex_unlock(&sr_lock);
+}
+
+/* Log why an IA that nobody registered could not be found. */
+void dat_sr_explain_missing(const DAT_PROVIDER_INFO *info)
+{
+	struct sr_entry *e;
+	char want[320], have[320];
+	bool named = false;
+
+	pthread_mutex_lock(&sr_lock);
+	/* Listed with this exact key: the load failure was reported already. */
+	if (sr_find(info))
+		goto out;
+	dat_info_describe(info, want, sizeof(want));
+	for (e = sr_head; e; e = e->next) {
+		if (strcmp(e->info.ia_name, info->ia_name))
+			continue;
+		named = true;
+		dat_log(DAT_DBG_ERROR, "IA %s not found: %s lists it only as %s",
+			want, sr_source,
+			dat_info_describe(&e->info, have, sizeof(have)));
+	}
+	if (named)
+		goto out;
+	if (!sr_head && strncmp(sr_source, "no configuration", 16) == 0)
+		dat_log(DAT_DBG_ERROR, "IA %s not found: %s", want, sr_source);
+	else
+		dat_log(DAT_DBG_ERROR, "IA %s not found: no \"u\" \"default\" entry with that name in %s",
+			want, sr_source);
+out:
+	pthread_mutex_unlock(&sr_lock);
+}
+
+DAT_RETURN dat_sr_list(DAT_COUNT max_to_return, DAT_COUNT *entries_returned,
+		       DAT_PROVIDER_INFO *list[])
+{
+	struct sr_entry *e;
+	DAT_COUNT n = 0;
+
+	pthread_mutex_lock(&sr_lock);
+	if (max_to_return == 0) {
+		for (e = sr_head; e; e = e->next)
+			n++;
+		*entries_returned = n;
+		pthread_mutex_unlock(&sr_lock);
+		/* The DAT spec asks for the count and this error together. */
+		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG1);
+	}
+	for (e = sr_head; e && n < max_to_return; e = e->next) {
+		if (!list[n]) {
+			pthread_mutex_unlock(&sr_lock);
+			return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG3);
+		}
+		*list[n++] = e->info;
+	}
+	*entries_returned = n;
+	pthread_mutex_unlock(&sr_lock);
+	return DAT_SUCCESS;
+}
