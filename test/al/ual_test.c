@@ -1,0 +1,920 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * ual_test.c - guest functional test of the access layer over a real
+ * (soft) RDMA device.  One program, a server and a client role, one test
+ * per run (--test):
+ *
+ *   basic     connect with private data both ways, send/recv, RDMA write,
+ *             RDMA read, write with immediate and atomics (or a clean
+ *             "not supported" on iWARP), disconnect by --disconnect side
+ *   srq       basic, the server receiving through a shared receive queue
+ *   reject    the server rejects with private data
+ *   retry     the client starts before the server and retries
+ *   kill      the client transfers until killed; the server must see the
+ *             connection go and free everything
+ *   many      --count RC connections between the two processes
+ *   ud        datagram exchange after SIDR resolution
+ *   portdown  waits for a port-down event (the case takes the link down)
+ *
+ * Prints "ready port N" when listening and "PASS ..." at the end; any
+ * failure prints "FAIL: ..." and exits 1.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ual/ual.h>
+
+#define TIMEOUT_MS 60000
+#define REGION 4096
+#define RECV_SLOTS 16
+#define MSG_LEN 64
+#define UD_SLOT (UAL_UD_GRH_LEN + MSG_LEN)
+#define ATOMIC_OFF (15 * REGION)
+#define BUF_LEN (16 * REGION)
+#define UDP_QKEY 0x01234567	/* rdma_cm's qkey for RDMA_PS_UDP */
+
+/* Buffer map: 0 receives, 1 sends, 2 RDMA target, 3 RDMA source. */
+enum { R_RECV = 0, R_SEND = 1, R_TARGET = 2, R_SOURCE = 3 };
+
+struct advert {		/* server -> client in the accept private data */
+	uint64_t addr;
+	uint32_t rkey;
+	uint32_t len;
+	char tag[16];
+};
+
+struct opts {
+	bool server;
+	const char *dev;
+	const char *addr;
+	const char *test;
+	const char *disconnect;
+	int port;
+	int count;
+};
+
+struct side {
+	struct opts o;
+	struct ual_device *dev;
+	struct ual_device_attr attr;
+	struct sockaddr_storage local;
+	struct ual_eq *eq;
+	struct ual_cq *scq, *rcq;
+	struct ual_srq *srq;
+	struct ual_ep *ep;
+	struct ual_mr *mr;
+	uint8_t *buf;
+	struct advert peer;
+};
+
+static const char *role = "?";
+
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stdout, "FAIL: %s: ", role);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+	exit(1);
+}
+
+static void check(int rc, const struct ual_error *e, const char *what)
+{
+	char buf[512];
+
+	if (rc)
+		die("%s: %s", what, ual_strerror(e, buf, sizeof(buf)));
+}
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: ", role);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static struct ual_event next_event(struct side *s, int timeout_ms)
+{
+	struct ual_event ev;
+	int n = ual_eq_wait(s->eq, &ev, 1, timeout_ms);
+
+	if (n < 0)
+		die("ual_eq_wait: %s", strerror(-n));
+	if (n == 0)
+		die("no event within %d ms", timeout_ms);
+	return ev;
+}
+
+static struct ual_event expect(struct side *s, enum ual_event_type type)
+{
+	struct ual_event ev = next_event(s, TIMEOUT_MS);
+	char buf[512];
+
+	if (ev.type != type)
+		die("expected '%s', got '%s' (status %d): %s", ual_event_name(type),
+		    ual_event_name(ev.type), ev.status,
+		    ual_strerror(&ev.error, buf, sizeof(buf)));
+	return ev;
+}
+
+static struct ual_wc wait_wc(struct ual_cq *cq)
+{
+	struct ual_wc wc;
+	int n = ual_cq_wait(cq, &wc, 1, TIMEOUT_MS);
+
+	if (n < 0)
+		die("ual_cq_wait: %s", strerror(-n));
+	if (n == 0)
+		die("no completion within %d ms", TIMEOUT_MS);
+	if (wc.status != UAL_WC_SUCCESS)
+		die("completion of %llu failed: %s (vendor %u)",
+		    (unsigned long long)wc.context, ual_wc_status_str(wc.status),
+		    wc.vendor_status);
+	return wc;
+}
+
+static struct ual_sge sge_at(struct side *s, size_t off, uint32_t len)
+{
+	struct ual_sge sge = { (uintptr_t)(s->buf + off), len, ual_mr_lkey(s->mr) };
+
+	return sge;
+}
+
+static void resolve(const char *text, int port, struct sockaddr_storage *ss)
+{
+	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV }, *res;
+	char svc[16];
+
+	snprintf(svc, sizeof(svc), "%d", port);
+	if (getaddrinfo(text, svc, &hints, &res))
+		die("cannot resolve %s", text);
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+}
+
+/* ---- setup and teardown ----------------------------------------------- */
+
+static void open_side(struct side *s)
+{
+	struct ual_error e;
+
+	check(ual_device_open(s->o.dev, &s->dev, &s->local, &e), &e, "ual_device_open");
+	ual_device_query(s->dev, &s->attr);
+	say("device %s port %u transport %s inline %u pdata connect/accept/reject %u/%u/%u",
+	    s->attr.name, s->attr.port_num, ual_transport_name(s->attr.transport),
+	    s->attr.max_inline, s->attr.pdata.connect, s->attr.pdata.accept,
+	    s->attr.pdata.reject);
+	check(ual_eq_create(s->dev, s, &s->eq, &e), &e, "ual_eq_create");
+	check(ual_cq_create(s->dev, 256, NULL, &s->scq, &e), &e, "send cq");
+	check(ual_cq_create(s->dev, 256, NULL, &s->rcq, &e), &e, "recv cq");
+	s->buf = aligned_alloc(4096, BUF_LEN);
+	if (!s->buf)
+		die("out of memory");
+	memset(s->buf, 0, BUF_LEN);
+	check(ual_mr_reg(s->dev, s->buf, BUF_LEN,
+			 UAL_ACCESS_LOCAL_WRITE | UAL_ACCESS_REMOTE_WRITE |
+			 UAL_ACCESS_REMOTE_READ |
+			 ((s->attr.caps & UAL_CAP_ATOMICS) ? UAL_ACCESS_REMOTE_ATOMIC : 0),
+			 &s->mr, &e), &e, "ual_mr_reg");
+}
+
+static void close_side(struct side *s)
+{
+	struct ual_error e;
+
+	if (s->ep)
+		check(ual_ep_destroy(s->ep, &e), &e, "ual_ep_destroy");
+	if (s->srq)
+		check(ual_srq_destroy(s->srq, &e), &e, "ual_srq_destroy");
+	check(ual_mr_dereg(s->mr, &e), &e, "ual_mr_dereg");
+	check(ual_cq_destroy(s->scq, &e), &e, "ual_cq_destroy");
+	check(ual_cq_destroy(s->rcq, &e), &e, "ual_cq_destroy");
+	ual_eq_destroy(s->eq);
+	ual_device_close(s->dev);
+	free(s->buf);
+	s->dev = NULL;
+	s->ep = NULL;
+	s->srq = NULL;
+}
+
+static struct ual_ep *make_ep(struct side *s, enum ual_ep_type type,
+			      uint32_t wr)
+{
+	struct ual_ep_attr a = {
+		.type = type, .send_cq = s->scq, .recv_cq = s->rcq,
+		.srq = s->srq, .max_send_wr = wr, .max_recv_wr = wr,
+		.max_send_sge = 1, .max_recv_sge = 1,
+		.max_rdma_read_in = 4, .max_rdma_read_out = 4,
+		.local_addr = (struct sockaddr *)&s->local,
+	};
+	struct ual_ep *ep;
+	struct ual_error e;
+
+	check(ual_ep_create(s->dev, s->eq, &a, s, &ep, &e), &e, "ual_ep_create");
+	return ep;
+}
+
+static void post_recv_slot(struct side *s, int slot)
+{
+	struct ual_sge sge = sge_at(s, (size_t)slot * MSG_LEN, MSG_LEN);
+	int rc = s->srq ? ual_srq_post_recv(s->srq, &sge, 1, (uint64_t)slot)
+			: ual_post_recv(s->ep, &sge, 1, (uint64_t)slot);
+
+	if (rc)
+		die("post recv: %s", strerror(-rc));
+}
+
+static void send_msg(struct side *s, const char *text)
+{
+	struct ual_sge sge = sge_at(s, R_SEND * REGION, MSG_LEN);
+	int rc;
+
+	snprintf((char *)s->buf + R_SEND * REGION, MSG_LEN, "%s", text);
+	rc = ual_post_send(s->ep, &sge, 1, 1000, UAL_POST_SIGNALED);
+	if (rc)
+		die("post send: %s", strerror(-rc));
+	wait_wc(s->scq);
+}
+
+/* Waits for one message; returns it, the receive slot re-posted. */
+static const char *recv_msg(struct side *s, struct ual_wc *out)
+{
+	static char text[MSG_LEN];
+	struct ual_wc wc = wait_wc(s->rcq);
+	int slot = (int)wc.context;
+
+	memcpy(text, s->buf + (size_t)slot * MSG_LEN, MSG_LEN);
+	text[MSG_LEN - 1] = '\0';
+	post_recv_slot(s, slot);
+	if (out)
+		*out = wc;
+	return text;
+}
+
+static void fill(uint8_t *p, size_t len, uint8_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed + i * 7);
+}
+
+static bool verify(const uint8_t *p, size_t len, uint8_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != (uint8_t)(seed + i * 7))
+			return false;
+	return true;
+}
+
+static struct sockaddr_storage listen_addr(struct side *s)
+{
+	struct sockaddr_storage ss;
+
+	if (s->o.addr)
+		resolve(s->o.addr, s->o.port, &ss);
+	else
+		resolve("::", s->o.port, &ss);
+	return ss;
+}
+
+static struct ual_listener *start_listen(struct side *s, enum ual_ep_type type)
+{
+	struct sockaddr_storage ss = listen_addr(s);
+	struct ual_listener *ls;
+	struct ual_error e;
+
+	check(ual_listen(s->dev, s->eq, (struct sockaddr *)&ss, type, 1024, s, &ls, &e),
+	      &e, "ual_listen");
+	say("ready port %u", ual_listener_port(ls));
+	return ls;
+}
+
+/* ---- basic / srq / retry: server ------------------------------------- */
+
+static void server_accept(struct side *s, struct ual_conn_req *req)
+{
+	struct advert adv = {
+		.addr = (uintptr_t)s->buf, .rkey = ual_mr_rkey(s->mr),
+		.len = BUF_LEN, .tag = "ual-test-server",
+	};
+	struct ual_error e;
+	int i;
+
+	s->ep = make_ep(s, UAL_EP_RC, 64);
+	for (i = 0; i < RECV_SLOTS; i++)
+		post_recv_slot(s, i);
+	check(ual_accept(req, s->ep, &adv, sizeof(adv), &e), &e, "ual_accept");
+}
+
+static void server_check_request(const struct ual_event *ev)
+{
+	if (ev->private_data_len < 40 ||
+	    memcmp(ev->private_data, "ual-test-client", 16))
+		die("request private data wrong (%u bytes)", ev->private_data_len);
+	if (!verify(ev->private_data + 16, 24, 3))
+		die("request private data pattern wrong");
+	say("request with %u bytes of private data", ev->private_data_len);
+}
+
+static void server_handle(struct side *s, const char *msg, const struct ual_wc *wc)
+{
+	uint64_t *counter = (uint64_t *)(s->buf + ATOMIC_OFF);
+
+	if (!strcmp(msg, "ping")) {
+		send_msg(s, "pong");
+	} else if (!strcmp(msg, "wrote")) {
+		if (!verify(s->buf + R_TARGET * REGION, REGION, 11))
+			die("RDMA write data wrong");
+		send_msg(s, "ok:write");
+	} else if (wc->opcode == UAL_WC_RECV_RDMA_WITH_IMM) {
+		if (!(wc->flags & UAL_WC_WITH_IMM) || wc->imm_data != 0x1234abcd)
+			die("immediate data wrong: 0x%x", wc->imm_data);
+		if (!verify(s->buf + R_TARGET * REGION, 256, 21))
+			die("write-with-immediate data wrong");
+		send_msg(s, "ok:imm");
+	} else if (!strcmp(msg, "atomics")) {
+		if (*counter != 7)
+			die("atomic result wrong: %llu", (unsigned long long)*counter);
+		send_msg(s, "ok:atomics");
+	} else if (!strcmp(msg, "done")) {
+		send_msg(s, "bye");
+	} else {
+		die("unexpected message '%s'", msg);
+	}
+}
+
+static void finish_disconnect(struct side *s, bool initiator)
+{
+	struct ual_error e;
+
+	if (initiator) {
+		check(ual_ep_disconnect(s->ep, &e), &e, "ual_ep_disconnect");
+		say("disconnect sent");
+	}
+	expect(s, UAL_EVENT_CONN_DISCONNECTED);
+	say("disconnected (%s)", initiator ? "local" : "by peer");
+}
+
+static int run_server_basic(struct side *s, bool use_srq)
+{
+	uint64_t *counter = (uint64_t *)(s->buf + ATOMIC_OFF);
+	struct ual_listener *ls;
+	struct ual_event ev;
+	struct ual_error e;
+	struct ual_wc wc;
+	const char *msg;
+
+	if (use_srq)
+		check(ual_srq_create(s->dev, s->eq, 64, 1, 0, NULL, &s->srq, &e),
+		      &e, "ual_srq_create");
+	fill(s->buf + R_SOURCE * REGION, REGION, 17);
+	*counter = 100;
+	ls = start_listen(s, UAL_EP_RC);
+	ev = expect(s, UAL_EVENT_CONN_REQUEST);
+	server_check_request(&ev);
+	server_accept(s, ev.req);
+	expect(s, UAL_EVENT_CONN_ESTABLISHED);
+	say("established");
+	do {
+		msg = recv_msg(s, &wc);
+		server_handle(s, msg, &wc);
+	} while (strcmp(msg, "done"));
+	finish_disconnect(s, !strcmp(s->o.disconnect, "server"));
+	ual_listener_destroy(ls);
+	return 0;
+}
+
+static void server_reject(struct side *s)
+{
+	static const char nope[] = "ual-test-go-away";
+	struct ual_listener *ls = start_listen(s, UAL_EP_RC);
+	struct ual_event ev = expect(s, UAL_EVENT_CONN_REQUEST);
+	struct ual_error e;
+
+	server_check_request(&ev);
+	check(ual_reject(ev.req, nope, sizeof(nope), &e), &e, "ual_reject");
+	say("rejected");
+	ual_listener_destroy(ls);
+}
+
+/* ---- basic / srq / retry: client ------------------------------------- */
+
+static void client_connect(struct side *s, uint32_t retries)
+{
+	struct ual_connect_opts co = { .retries = retries, .backoff_initial_ms = 200,
+				       .backoff_max_ms = 2000 };
+	struct sockaddr_storage dst;
+	uint8_t pdata[40];
+	struct ual_event ev;
+	struct ual_error e;
+	int i;
+
+	resolve(s->o.addr, s->o.port, &dst);
+	s->ep = make_ep(s, UAL_EP_RC, 64);
+	for (i = 0; i < RECV_SLOTS; i++)
+		post_recv_slot(s, i);
+	memcpy(pdata, "ual-test-client", 16);
+	fill(pdata + 16, 24, 3);
+	check(ual_ep_connect(s->ep, (struct sockaddr *)&dst, pdata, sizeof(pdata), &co, &e),
+	      &e, "ual_ep_connect");
+	ev = expect(s, UAL_EVENT_CONN_ESTABLISHED);
+	if (ev.private_data_len < sizeof(s->peer))
+		die("accept private data too short: %u", ev.private_data_len);
+	memcpy(&s->peer, ev.private_data, sizeof(s->peer));
+	if (strcmp(s->peer.tag, "ual-test-server"))
+		die("accept private data tag wrong");
+	say("established, %u bytes of accept private data%s", ev.private_data_len,
+	    (ev.flags & UAL_EVFLAG_ACTIVE_SENDS_FIRST) ? ", active sends first" : "");
+}
+
+static void expect_msg(struct side *s, const char *want)
+{
+	const char *got = recv_msg(s, NULL);
+
+	if (strcmp(got, want))
+		die("expected '%s', got '%s'", want, got);
+}
+
+static void client_rdma(struct side *s)
+{
+	struct ual_sge sge = sge_at(s, R_SOURCE * REGION, REGION);
+	int rc;
+
+	fill(s->buf + R_SOURCE * REGION, REGION, 11);
+	rc = ual_post_write(s->ep, &sge, 1, s->peer.addr + R_TARGET * REGION,
+			    s->peer.rkey, 2, UAL_POST_SIGNALED);
+	if (rc)
+		die("post write: %s", strerror(-rc));
+	wait_wc(s->scq);
+	send_msg(s, "wrote");
+	expect_msg(s, "ok:write");
+	say("RDMA write ok");
+
+	sge = sge_at(s, R_TARGET * REGION, REGION);
+	rc = ual_post_read(s->ep, &sge, 1, s->peer.addr + R_SOURCE * REGION,
+			   s->peer.rkey, 3, UAL_POST_SIGNALED);
+	if (rc)
+		die("post read: %s", strerror(-rc));
+	wait_wc(s->scq);
+	if (!verify(s->buf + R_TARGET * REGION, REGION, 17))
+		die("RDMA read data wrong");
+	say("RDMA read ok");
+}
+
+static void client_imm(struct side *s)
+{
+	struct ual_sge sge = sge_at(s, R_SOURCE * REGION, 256);
+	char why[160];
+	int rc;
+
+	fill(s->buf + R_SOURCE * REGION, 256, 21);
+	rc = ual_post_write_imm(s->ep, &sge, 1, s->peer.addr + R_TARGET * REGION,
+				s->peer.rkey, 0x1234abcd, 4, UAL_POST_SIGNALED);
+	if (rc == -EOPNOTSUPP && !(s->attr.caps & UAL_CAP_IMMEDIATE)) {
+		say("immediate data: %s", ual_post_strerror(rc, s->ep, why, sizeof(why)));
+		return;
+	}
+	if (rc)
+		die("post write imm: %s", ual_post_strerror(rc, s->ep, why, sizeof(why)));
+	wait_wc(s->scq);
+	expect_msg(s, "ok:imm");
+	say("write with immediate ok");
+}
+
+static void client_atomics(struct side *s)
+{
+	uint64_t *result = (uint64_t *)(s->buf + ATOMIC_OFF);
+	struct ual_sge sge = sge_at(s, ATOMIC_OFF, 8);
+	char why[160];
+	int rc;
+
+	rc = ual_post_fetch_add(s->ep, &sge, s->peer.addr + ATOMIC_OFF,
+				s->peer.rkey, 5, 5, UAL_POST_SIGNALED);
+	if (rc == -EOPNOTSUPP && !(s->attr.caps & UAL_CAP_ATOMICS)) {
+		ual_post_strerror(rc, s->ep, why, sizeof(why));
+		if (!strstr(why, "not supported by device"))
+			die("unclear atomics refusal: %s", why);
+		say("atomics: %s", why);
+		return;
+	}
+	if (rc)
+		die("post fetch_add: %s", ual_post_strerror(rc, s->ep, why, sizeof(why)));
+	wait_wc(s->scq);
+	if (*result != 100)
+		die("fetch_add returned %llu, want 100", (unsigned long long)*result);
+	rc = ual_post_cmp_swap(s->ep, &sge, s->peer.addr + ATOMIC_OFF,
+			       s->peer.rkey, 105, 7, 6, UAL_POST_SIGNALED);
+	if (rc)
+		die("post cmp_swap: %s", strerror(-rc));
+	wait_wc(s->scq);
+	if (*result != 105)
+		die("cmp_swap returned %llu, want 105", (unsigned long long)*result);
+	send_msg(s, "atomics");
+	expect_msg(s, "ok:atomics");
+	say("atomics ok");
+}
+
+static int run_client_basic(struct side *s, uint32_t retries)
+{
+	client_connect(s, retries);
+	send_msg(s, "ping");		/* iWARP: the active side speaks first */
+	expect_msg(s, "pong");
+	say("send/recv ok");
+	client_rdma(s);
+	client_imm(s);
+	client_atomics(s);
+	send_msg(s, "done");
+	expect_msg(s, "bye");
+	finish_disconnect(s, !strcmp(s->o.disconnect, "client"));
+	return 0;
+}
+
+static void client_rejected(struct side *s)
+{
+	struct sockaddr_storage dst;
+	struct ual_event ev;
+	struct ual_error e;
+	uint8_t pdata[40];
+
+	resolve(s->o.addr, s->o.port, &dst);
+	s->ep = make_ep(s, UAL_EP_RC, 16);
+	memcpy(pdata, "ual-test-client", 16);
+	fill(pdata + 16, 24, 3);
+	check(ual_ep_connect(s->ep, (struct sockaddr *)&dst, pdata, sizeof(pdata), NULL, &e),
+	      &e, "ual_ep_connect");
+	ev = expect(s, UAL_EVENT_CONN_REJECTED);
+	if (ev.reject_reason != UAL_REJECT_CONSUMER)
+		die("reject reason %d, want consumer", ev.reject_reason);
+	if (ev.private_data_len && memcmp(ev.private_data, "ual-test-go-away", 17))
+		die("reject private data wrong");
+	say("rejected by the peer, %u bytes of private data%s", ev.private_data_len,
+	    ev.private_data_len ? " (verified)" : " (transport dropped it)");
+	if (ual_ep_get_state(s->ep) != UAL_EP_FAILED)
+		die("state after reject is %s", ual_ep_state_name(ual_ep_get_state(s->ep)));
+}
+
+/* ---- kill ---------------------------------------------------------------- */
+
+static int run_server_kill(struct side *s)
+{
+	struct ual_listener *ls = start_listen(s, UAL_EP_RC);
+	struct ual_event ev = expect(s, UAL_EVENT_CONN_REQUEST);
+	char buf[512];
+	uint64_t t0;
+
+	server_accept(s, ev.req);
+	expect(s, UAL_EVENT_CONN_ESTABLISHED);
+	say("established");
+	ev = next_event(s, 10 * TIMEOUT_MS);
+	t0 = now_ms();
+	if (ev.type == UAL_EVENT_EP_ERROR)	/* may precede the CM event */
+		ev = next_event(s, TIMEOUT_MS);
+	if (ev.type != UAL_EVENT_CONN_DISCONNECTED && ev.type != UAL_EVENT_CONN_BROKEN)
+		die("unexpected event '%s'", ual_event_name(ev.type));
+	say("LOSS detected: %s %s", ual_event_name(ev.type),
+	    ev.error.errnum ? ual_strerror(&ev.error, buf, sizeof(buf)) : "");
+	ual_listener_destroy(ls);
+	close_side(s);
+	say("freed everything %llu ms after the event", (unsigned long long)(now_ms() - t0));
+	return 0;
+}
+
+static int run_client_kill(struct side *s)
+{
+	struct ual_sge sge = sge_at(s, R_SOURCE * REGION, REGION);
+	unsigned long n;
+	int rc;
+
+	client_connect(s, 0);
+	for (n = 0;; n++) {
+		rc = ual_post_write(s->ep, &sge, 1, s->peer.addr + R_TARGET * REGION,
+				    s->peer.rkey, n, UAL_POST_SIGNALED);
+		if (rc)
+			die("post write: %s", strerror(-rc));
+		wait_wc(s->scq);
+		if (n == 10)
+			say("transferring");
+	}
+}
+
+/* ---- many ---------------------------------------------------------------- */
+
+static int run_server_many(struct side *s)
+{
+	struct ual_listener *ls = start_listen(s, UAL_EP_RC);
+	struct ual_ep **eps = calloc((size_t)s->o.count, sizeof(*eps));
+	int accepted = 0, established = 0, closed = 0, i;
+	struct ual_event ev;
+	struct ual_error e;
+
+	while (closed < s->o.count) {
+		ev = next_event(s, 5 * TIMEOUT_MS);
+		switch (ev.type) {
+		case UAL_EVENT_CONN_REQUEST:
+			if (accepted == s->o.count)
+				die("too many requests");
+			eps[accepted] = make_ep(s, UAL_EP_RC, 4);
+			check(ual_accept(ev.req, eps[accepted], NULL, 0, &e), &e, "ual_accept");
+			accepted++;
+			break;
+		case UAL_EVENT_CONN_ESTABLISHED:
+			if (++established == s->o.count)
+				say("all %d connections established", established);
+			break;
+		case UAL_EVENT_CONN_DISCONNECTED:
+			closed++;
+			break;
+		default:
+			die("unexpected event '%s'", ual_event_name(ev.type));
+		}
+	}
+	for (i = 0; i < accepted; i++)
+		check(ual_ep_destroy(eps[i], &e), &e, "ual_ep_destroy");
+	free(eps);
+	ual_listener_destroy(ls);
+	say("%d connections closed and freed", closed);
+	return 0;
+}
+
+#define MANY_WINDOW 32
+
+static int run_client_many(struct side *s)
+{
+	struct ual_connect_opts co = { .retries = 5, .backoff_initial_ms = 200 };
+	struct ual_ep **eps = calloc((size_t)s->o.count, sizeof(*eps));
+	int started = 0, established = 0, closed = 0, i;
+	struct sockaddr_storage dst;
+	struct ual_error e;
+	uint64_t t0 = now_ms();
+
+	resolve(s->o.addr, s->o.port, &dst);
+	while (established < s->o.count) {
+		while (started < s->o.count && started - established < MANY_WINDOW) {
+			eps[started] = make_ep(s, UAL_EP_RC, 4);
+			check(ual_ep_connect(eps[started], (struct sockaddr *)&dst, NULL, 0, &co, &e),
+			      &e, "ual_ep_connect");
+			started++;
+		}
+		expect(s, UAL_EVENT_CONN_ESTABLISHED);
+		established++;
+	}
+	say("all %d connections established in %llu ms", established,
+	    (unsigned long long)(now_ms() - t0));
+	for (i = 0; i < s->o.count; i++)
+		check(ual_ep_disconnect(eps[i], &e), &e, "ual_ep_disconnect");
+	while (closed < s->o.count) {
+		expect(s, UAL_EVENT_CONN_DISCONNECTED);
+		closed++;
+	}
+	for (i = 0; i < s->o.count; i++)
+		check(ual_ep_destroy(eps[i], &e), &e, "ual_ep_destroy");
+	free(eps);
+	say("%d connections closed and freed", closed);
+	return 0;
+}
+
+/* ---- ud ------------------------------------------------------------------ */
+
+static bool ud_unsupported(struct side *s)
+{
+	struct ual_ep_attr a = { .type = UAL_EP_UD, .send_cq = s->scq, .recv_cq = s->rcq };
+	struct ual_ep *ep;
+	struct ual_error e;
+	char buf[512];
+	int rc;
+
+	if (s->attr.caps & UAL_CAP_UD)
+		return false;
+	rc = ual_ep_create(s->dev, s->eq, &a, NULL, &ep, &e);
+	if (rc != -EOPNOTSUPP)
+		die("UD on a device without UD gave %d", rc);
+	ual_strerror(&e, buf, sizeof(buf));
+	if (!strstr(buf, "not supported by device"))
+		die("unclear UD refusal: %s", buf);
+	say("UD: %s", buf);
+	return true;
+}
+
+static void ud_post_recvs(struct side *s)
+{
+	int i;
+
+	for (i = 0; i < RECV_SLOTS; i++) {
+		struct ual_sge sge = sge_at(s, (size_t)i * UD_SLOT, UD_SLOT);
+
+		if (ual_post_recv(s->ep, &sge, 1, (uint64_t)i))
+			die("post UD recv");
+	}
+}
+
+static void ud_send(struct side *s, struct ual_ah *ah, uint32_t qpn,
+		    uint32_t qkey, const char *text)
+{
+	struct ual_sge sge = sge_at(s, R_SEND * REGION, MSG_LEN);
+	int rc;
+
+	snprintf((char *)s->buf + R_SEND * REGION, MSG_LEN, "%s", text);
+	rc = ual_post_send_ud(s->ep, &sge, 1, ah, qpn, qkey, 9, UAL_POST_SIGNALED);
+	if (rc)
+		die("post UD send: %s", strerror(-rc));
+	wait_wc(s->scq);
+}
+
+static const char *ud_recv(struct side *s, struct ual_wc *wc)
+{
+	*wc = wait_wc(s->rcq);
+	return (const char *)s->buf + wc->context * UD_SLOT + UAL_UD_GRH_LEN;
+}
+
+static int run_server_ud(struct side *s)
+{
+	struct ual_listener *ls;
+	struct ual_event ev;
+	struct ual_error e;
+	struct ual_ah *ah;
+	struct ual_wc wc;
+	const char *msg;
+
+	if (ud_unsupported(s))
+		return 0;
+	s->ep = make_ep(s, UAL_EP_UD, 16);
+	ud_post_recvs(s);
+	ls = start_listen(s, UAL_EP_UD);
+	ev = expect(s, UAL_EVENT_UD_REQUEST);
+	check(ual_accept(ev.req, s->ep, NULL, 0, &e), &e, "ual_accept (UD)");
+	msg = ud_recv(s, &wc);
+	if (strcmp(msg, "ud-ping"))
+		die("UD message '%s'", msg);
+	check(ual_ah_create_from_wc(s->ep, &wc, s->buf + wc.context * UD_SLOT, &ah, &e),
+	      &e, "ual_ah_create_from_wc");
+	ud_send(s, ah, wc.src_qp, UDP_QKEY, "ud-pong");
+	say("UD ping answered");
+	ual_ah_destroy(ah);
+	ual_listener_destroy(ls);
+	return 0;
+}
+
+static int run_client_ud(struct side *s)
+{
+	struct sockaddr_storage dst;
+	struct ual_event ev;
+	struct ual_error e;
+	struct ual_wc wc;
+	const char *msg;
+
+	if (ud_unsupported(s))
+		return 0;
+	resolve(s->o.addr, s->o.port, &dst);
+	s->ep = make_ep(s, UAL_EP_UD, 16);
+	ud_post_recvs(s);
+	check(ual_ud_resolve(s->ep, (struct sockaddr *)&dst, NULL, 0, NULL, &e), &e,
+	      "ual_ud_resolve");
+	ev = expect(s, UAL_EVENT_UD_RESOLVED);
+	if (!ev.ah)
+		die("UD resolution gave no address handle");
+	ud_send(s, ev.ah, ev.remote_qpn, ev.remote_qkey, "ud-ping");
+	msg = ud_recv(s, &wc);
+	if (strcmp(msg, "ud-pong"))
+		die("UD reply '%s'", msg);
+	say("UD exchange ok (remote qpn %u)", ev.remote_qpn);
+	ual_ah_destroy(ev.ah);
+	return 0;
+}
+
+/* ---- port down ---------------------------------------------------------- */
+
+static int run_portdown(struct side *s)
+{
+	struct ual_event ev;
+
+	say("ready to see port events");
+	do {
+		ev = next_event(s, 5 * TIMEOUT_MS);
+	} while (ev.type != UAL_EVENT_PORT_DOWN);
+	say("PORT_DOWN event, port %u", ev.port_num);
+	ev = next_event(s, 2 * TIMEOUT_MS);
+	say("then: %s", ual_event_name(ev.type));
+	return 0;
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: ual_test --server|--client --dev SPEC [--addr ADDR] [--port N]\n"
+		"                [--test basic|srq|reject|retry|kill|many|ud|portdown]\n"
+		"                [--disconnect client|server] [--count N]\n");
+	exit(2);
+}
+
+static void parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "server", no_argument, NULL, 's' },
+		{ "client", no_argument, NULL, 'c' },
+		{ "dev", required_argument, NULL, 'd' },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "test", required_argument, NULL, 't' },
+		{ "disconnect", required_argument, NULL, 'x' },
+		{ "count", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct opts){ .test = "basic", .disconnect = "client",
+			    .port = 7471, .count = 1000 };
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 's': o->server = true; break;
+		case 'c': o->server = false; break;
+		case 'd': o->dev = optarg; break;
+		case 'a': o->addr = optarg; break;
+		case 'p': o->port = atoi(optarg); break;
+		case 't': o->test = optarg; break;
+		case 'x': o->disconnect = optarg; break;
+		case 'n': o->count = atoi(optarg); break;
+		default: usage();
+		}
+	}
+	if (!o->dev)
+		usage();
+}
+
+static int run(struct side *s)
+{
+	const char *t = s->o.test;
+	bool srv = s->o.server;
+
+	if (!strcmp(t, "basic") || !strcmp(t, "srq"))
+		return srv ? run_server_basic(s, !strcmp(t, "srq")) : run_client_basic(s, 0);
+	if (!strcmp(t, "retry"))
+		return srv ? run_server_basic(s, false) : run_client_basic(s, 60);
+	if (!strcmp(t, "reject")) {
+		if (srv)
+			server_reject(s);
+		else
+			client_rejected(s);
+		return 0;
+	}
+	if (!strcmp(t, "kill"))
+		return srv ? run_server_kill(s) : run_client_kill(s);
+	if (!strcmp(t, "many"))
+		return srv ? run_server_many(s) : run_client_many(s);
+	if (!strcmp(t, "ud"))
+		return srv ? run_server_ud(s) : run_client_ud(s);
+	if (!strcmp(t, "portdown"))
+		return run_portdown(s);
+	usage();
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct side s;
+
+	memset(&s, 0, sizeof(s));
+	parse(argc, argv, &s.o);
+	role = s.o.server ? "server" : "client";
+	if (!s.o.server && !s.o.addr && strcmp(s.o.test, "portdown") &&
+	    strcmp(s.o.test, "ud"))
+		usage();
+	open_side(&s);
+	run(&s);
+	if (s.dev)
+		close_side(&s);
+	say("PASS %s", s.o.test);
+	return 0;
+}
