@@ -51,3 +51,17 @@ run_dapltest_pair()
 	grep -q 'End of Work' "$CASE_TMP/client.log" ||
 		fail "dapltest client did not reach 'End of Work'"
 }
+
+# Put our libdat2.so.2 first on the library path (the ABI cases) and prove
+# the dynamic loader really picks it for the Debian binaries.
+use_our_libdat2()
+{
+	local lib=$BUILDDIR/.libs/libdat2.so.2
+	[ -f "$lib" ] || fail "$lib not built"
+	export LD_LIBRARY_PATH=$BUILDDIR/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	local bin
+	for bin in dtest dapltest; do
+		ldd "$(command -v $bin)" | grep -q "libdat2.so.2 => $BUILDDIR/.libs/libdat2.so.2" ||
+			fail "$bin would not load our libdat2: $(ldd "$(command -v $bin)" | grep libdat2)"
+	done
+}

@@ -2,6 +2,7 @@
 # its own dtest: the reference half of the interop tests.
 # transports: rxe siw
 # lock: dtest-ports-%T
+# timeout: 400
 . "$SRCDIR/test/vm/lib.sh"
 . "$SRCDIR/test/vm/dtest-lib.sh"
 

@@ -1,0 +1,13 @@
+# Access layer: the server rejects with private data; the client sees a
+# consumer reject (and the private data where the transport carries it).
+# transports: rxe siw
+. "$SRCDIR/test/vm/lib.sh"
+
+T=$BUILDDIR/test/al/ual_test
+bg server srv "$T" --server --test reject --dev "$SERVER_IP" --addr "$SERVER_IP" --port "$CASE_PORT"
+wait_line "$CASE_TMP/server.log" "ready port" 60 || { bg_log server; fail "server did not start"; }
+cli "$T" --client --test reject --dev "$CLIENT_IP" --addr "$SERVER_IP" --port "$CASE_PORT" \
+	>"$CASE_TMP/client.log" 2>&1 || { cat "$CASE_TMP/client.log"; bg_log server; fail "client failed"; }
+bg_wait server 60 || { bg_log server; fail "server failed"; }
+cat "$CASE_TMP/client.log"
+echo "al_reject over $TRANSPORT passed"
