@@ -45,17 +45,17 @@ enum ual_conn_input ual_conn_input_from_cm(enum rdma_cm_event_type ev)
 
 /*
  * IB CM: reason 8 (invalid service ID) means nobody listens, 28 is a
- * consumer reject.  iWARP: a peer's MPA reject arrives as -ECONNREFUSED;
- * "nobody listens" shows up as a refused TCP connect instead
- * (UAL_IN_CONNECT_REFUSED).
+ * consumer reject.  iWARP: "nobody listens" is a refused TCP connect,
+ * reported synchronously by rdma_connect (UAL_IN_CONNECT_REFUSED), so a
+ * REJECTED event can only come from the peer's MPA reject; its status
+ * (-ECONNREFUSED or -ECONNRESET) depends on the driver.
  */
 enum ual_reject_reason ual_reject_classify(enum ual_transport t, int status,
 					   uint32_t pdata_len)
 {
 	(void)pdata_len;
 	if (t == UAL_TRANSPORT_IWARP)
-		return status == -ECONNREFUSED ? UAL_REJECT_CONSUMER
-					       : UAL_REJECT_OTHER;
+		return UAL_REJECT_CONSUMER;
 	if (status == UAL_IB_REJ_INVALID_SERVICE_ID)
 		return UAL_REJECT_NO_LISTENER;
 	if (status == UAL_IB_REJ_CONSUMER_DEFINED)

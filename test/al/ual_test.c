@@ -624,7 +624,7 @@ static int run_client_kill(struct side *s)
 			die("post write: %s", strerror(-rc));
 		wait_wc(s->scq);
 		if (n == 10)
-			say("transferring");
+			say("transferring (pid %d)", (int)getpid());
 	}
 }
 
@@ -681,6 +681,8 @@ static int run_client_many(struct side *s)
 	resolve(s->o.addr, s->o.port, &dst);
 	while (established < s->o.count) {
 		while (started < s->o.count && started - established < MANY_WINDOW) {
+			if (started % 100 == 0)
+				say("creating endpoint %d", started);
 			eps[started] = make_ep(s, UAL_EP_RC, 4);
 			check(ual_ep_connect(eps[started], (struct sockaddr *)&dst, NULL, 0, &co, &e),
 			      &e, "ual_ep_connect");

@@ -105,7 +105,7 @@ START_TEST(reject_classification)
 	ck_assert_int_eq(ual_reject_classify(UAL_TRANSPORT_IB, 28, 148), UAL_REJECT_CONSUMER);
 	ck_assert_int_eq(ual_reject_classify(UAL_TRANSPORT_IB, 5, 148), UAL_REJECT_OTHER);
 	ck_assert_int_eq(ual_reject_classify(UAL_TRANSPORT_IWARP, -ECONNREFUSED, 0), UAL_REJECT_CONSUMER);
-	ck_assert_int_eq(ual_reject_classify(UAL_TRANSPORT_IWARP, -ECONNRESET, 0), UAL_REJECT_OTHER);
+	ck_assert_int_eq(ual_reject_classify(UAL_TRANSPORT_IWARP, -ECONNRESET, 0), UAL_REJECT_CONSUMER);
 }
 END_TEST
 
