@@ -1,1 +1,378 @@
-int main(void) { return 0; }
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * ual_bench.c - latency and bandwidth through the access layer, measured
+ * the way perftest measures raw verbs, so that the two can be compared in
+ * one guest run (see bench.sh):
+ *
+ *   send_lat   ping-pong of sends, one-way latency = RTT/2 (ib_send_lat)
+ *   write_lat  ping-pong of RDMA writes, each side polling the last byte
+ *              of its buffer (ib_write_lat)
+ *   write_bw   stream of RDMA writes, queue depth 128, one completion
+ *              every 100 posts (ib_write_bw)
+ *
+ * Defaults follow perftest: 2 bytes x 1000 iterations for latency,
+ * 65536 bytes x 5000 iterations for bandwidth.  Completions are polled
+ * (busy), as perftest does.  Output: one "RESULT" line.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ual/ual.h>
+
+#define TX_DEPTH 128
+#define CQ_MOD 100
+#define TIMEOUT_MS 60000
+
+struct peer_buf {
+	uint64_t addr;
+	uint32_t rkey;
+	uint32_t pad;
+};
+
+struct bench {
+	bool server;
+	const char *dev, *addr, *test;
+	int port, iters;
+	uint32_t size;
+	struct ual_device *d;
+	struct sockaddr_storage local;
+	struct ual_eq *eq;
+	struct ual_cq *scq, *rcq;
+	struct ual_ep *ep;
+	struct ual_mr *mr;
+	uint8_t *buf;	/* [0,size): send/write source, [size,2size): target */
+	struct peer_buf peer;
+};
+
+static void die(const char *what, const struct ual_error *e)
+{
+	char buf[512];
+
+	fprintf(stderr, "ual_bench: %s: %s\n", what,
+		e ? ual_strerror(e, buf, sizeof(buf)) : "failed");
+	exit(1);
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static struct ual_event expect(struct bench *b, enum ual_event_type t)
+{
+	struct ual_event ev;
+
+	if (ual_eq_wait(b->eq, &ev, 1, TIMEOUT_MS) != 1 || ev.type != t) {
+		fprintf(stderr, "ual_bench: expected %s\n", ual_event_name(t));
+		exit(1);
+	}
+	return ev;
+}
+
+static void poll_one(struct ual_cq *cq)
+{
+	struct ual_wc wc;
+	int n;
+
+	while ((n = ual_cq_poll(cq, &wc, 1)) == 0)
+		;
+	if (n < 0 || wc.status != UAL_WC_SUCCESS) {
+		fprintf(stderr, "ual_bench: completion failed: %s\n",
+			n < 0 ? "poll error" : ual_wc_status_str(wc.status));
+		exit(1);
+	}
+}
+
+static void setup(struct bench *b)
+{
+	struct ual_ep_attr a = { .type = UAL_EP_RC, .max_send_wr = TX_DEPTH,
+				 .max_recv_wr = TX_DEPTH, .max_send_sge = 1,
+				 .max_recv_sge = 1 };
+	size_t len = 2 * (size_t)b->size + 64;
+	struct ual_error e;
+
+	if (ual_device_open(b->dev, &b->d, &b->local, &e))
+		die("ual_device_open", &e);
+	if (ual_eq_create(b->d, NULL, &b->eq, &e) ||
+	    ual_cq_create(b->d, 2 * TX_DEPTH, NULL, &b->scq, &e) ||
+	    ual_cq_create(b->d, 2 * TX_DEPTH, NULL, &b->rcq, &e))
+		die("queues", &e);
+	b->buf = aligned_alloc(4096, (len + 4095) & ~(size_t)4095);
+	memset(b->buf, 0, len);
+	if (ual_mr_reg(b->d, b->buf, len, UAL_ACCESS_LOCAL_WRITE |
+		       UAL_ACCESS_REMOTE_WRITE | UAL_ACCESS_REMOTE_READ, &b->mr, &e))
+		die("ual_mr_reg", &e);
+	a.send_cq = b->scq;
+	a.recv_cq = b->rcq;
+	a.local_addr = (struct sockaddr *)&b->local;
+	if (ual_ep_create(b->d, b->eq, &a, NULL, &b->ep, &e))
+		die("ual_ep_create", &e);
+}
+
+static struct ual_sge src_sge(struct bench *b)
+{
+	struct ual_sge s = { (uintptr_t)b->buf, b->size, ual_mr_lkey(b->mr) };
+
+	return s;
+}
+
+static struct ual_sge dst_sge(struct bench *b)
+{
+	struct ual_sge s = { (uintptr_t)b->buf + b->size, b->size, ual_mr_lkey(b->mr) };
+
+	return s;
+}
+
+static void post_recv(struct bench *b)
+{
+	struct ual_sge s = dst_sge(b);
+
+	if (ual_post_recv(b->ep, &s, 1, 0))
+		die("post recv", NULL);
+}
+
+static void resolve(struct bench *b, struct sockaddr_storage *ss)
+{
+	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV }, *res;
+	char svc[16];
+
+	snprintf(svc, sizeof(svc), "%d", b->port);
+	if (getaddrinfo(b->addr ? b->addr : "::", svc, &hints, &res))
+		die("getaddrinfo", NULL);
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+}
+
+static void connect_pair(struct bench *b)
+{
+	struct peer_buf mine = { (uintptr_t)b->buf + b->size, ual_mr_rkey(b->mr), 0 };
+	struct sockaddr_storage ss;
+	struct ual_listener *ls;
+	struct ual_event ev;
+	struct ual_error e;
+	int i;
+
+	for (i = 0; i < TX_DEPTH; i++)
+		post_recv(b);
+	resolve(b, &ss);
+	if (b->server) {
+		if (ual_listen(b->d, b->eq, (struct sockaddr *)&ss, UAL_EP_RC, 8, NULL, &ls, &e))
+			die("ual_listen", &e);
+		printf("ready port %u\n", ual_listener_port(ls));
+		fflush(stdout);
+		ev = expect(b, UAL_EVENT_CONN_REQUEST);
+		memcpy(&b->peer, ev.private_data, sizeof(b->peer));
+		if (ual_accept(ev.req, b->ep, &mine, sizeof(mine), &e))
+			die("ual_accept", &e);
+		expect(b, UAL_EVENT_CONN_ESTABLISHED);
+		ual_listener_destroy(ls);
+		return;
+	}
+	if (ual_ep_connect(b->ep, (struct sockaddr *)&ss, &mine, sizeof(mine), NULL, &e))
+		die("ual_ep_connect", &e);
+	ev = expect(b, UAL_EVENT_CONN_ESTABLISHED);
+	memcpy(&b->peer, ev.private_data, sizeof(b->peer));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report_lat(struct bench *b, double *rtt)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < b->iters; i++)
+		sum += rtt[i] / 2;
+	qsort(rtt, (size_t)b->iters, sizeof(*rtt), cmp_double);
+	printf("RESULT %s bytes=%u iters=%d t_typical_us=%.2f t_avg_us=%.2f\n",
+	       b->test, b->size, b->iters, rtt[b->iters / 2] / 2, sum / b->iters);
+}
+
+/* iWARP: the active side (client) sends first, which ping-pong does. */
+static void send_lat(struct bench *b)
+{
+	struct ual_sge s = src_sge(b);
+	double *rtt = calloc((size_t)b->iters, sizeof(*rtt)), t0;
+	int i;
+
+	for (i = 0; i < b->iters; i++) {
+		t0 = now_us();
+		if (!b->server) {
+			if (ual_post_send(b->ep, &s, 1, 1, UAL_POST_SIGNALED))
+				die("post send", NULL);
+			poll_one(b->scq);
+		}
+		poll_one(b->rcq);
+		post_recv(b);
+		if (b->server) {
+			if (ual_post_send(b->ep, &s, 1, 1, UAL_POST_SIGNALED))
+				die("post send", NULL);
+			poll_one(b->scq);
+		}
+		rtt[i] = now_us() - t0;
+	}
+	if (!b->server)
+		report_lat(b, rtt);
+	free(rtt);
+}
+
+static void write_once(struct bench *b, int i)
+{
+	struct ual_sge s = src_sge(b);
+	bool signal = (i % 64) == 63;
+
+	b->buf[b->size - 1] = (uint8_t)(i + 1);
+	if (ual_post_write(b->ep, &s, 1, b->peer.addr, b->peer.rkey, (uint64_t)i,
+			   signal ? UAL_POST_SIGNALED : 0))
+		die("post write", NULL);
+	if (signal)
+		poll_one(b->scq);
+}
+
+static void wait_byte(struct bench *b, int i)
+{
+	volatile uint8_t *last = b->buf + 2 * (size_t)b->size - 1;
+
+	while (*last != (uint8_t)(i + 1))
+		;
+}
+
+static void write_lat(struct bench *b)
+{
+	double *rtt = calloc((size_t)b->iters, sizeof(*rtt)), t0;
+	int i;
+
+	for (i = 0; i < b->iters; i++) {
+		t0 = now_us();
+		if (!b->server)
+			write_once(b, i);
+		wait_byte(b, i);
+		if (b->server)
+			write_once(b, i);
+		rtt[i] = now_us() - t0;
+	}
+	if (!b->server)
+		report_lat(b, rtt);
+	free(rtt);
+}
+
+static void write_bw(struct bench *b)
+{
+	struct ual_sge s = src_sge(b);
+	struct ual_wc wc[16];
+	int posted = 0, done = 0, outstanding = 0, n, i;
+	double t0, us;
+
+	if (b->server)
+		return;
+	t0 = now_us();
+	while (done < b->iters) {
+		while (posted < b->iters && outstanding < TX_DEPTH) {
+			bool sig = (posted % CQ_MOD) == CQ_MOD - 1 || posted == b->iters - 1;
+
+			if (ual_post_write(b->ep, &s, 1, b->peer.addr, b->peer.rkey,
+					   (uint64_t)posted, sig ? UAL_POST_SIGNALED : 0))
+				die("post write", NULL);
+			posted++;
+			outstanding++;
+		}
+		n = ual_cq_poll(b->scq, wc, 16);
+		for (i = 0; i < n; i++) {
+			int covered;
+
+			if (wc[i].status != UAL_WC_SUCCESS)
+				die("write completion", NULL);
+			covered = (int)(wc[i].context % CQ_MOD) + 1;
+			if (wc[i].context == (uint64_t)b->iters - 1)
+				covered = (int)(b->iters - (int)(wc[i].context / CQ_MOD) * CQ_MOD);
+			done += covered;
+			outstanding -= covered;
+		}
+	}
+	us = now_us() - t0;
+	printf("RESULT write_bw bytes=%u iters=%d bw_MiBps=%.2f\n", b->size, b->iters,
+	       (double)b->size * b->iters / us * 1e6 / 1048576.0);
+}
+
+static void finish(struct bench *b)
+{
+	struct ual_error e;
+
+	if (!b->server) {
+		if (ual_ep_disconnect(b->ep, &e))
+			die("ual_ep_disconnect", &e);
+	}
+	expect(b, UAL_EVENT_CONN_DISCONNECTED);
+	ual_ep_destroy(b->ep, NULL);
+	ual_mr_dereg(b->mr, NULL);
+	ual_cq_destroy(b->scq, NULL);
+	ual_cq_destroy(b->rcq, NULL);
+	ual_eq_destroy(b->eq);
+	ual_device_close(b->d);
+	free(b->buf);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "server", no_argument, NULL, 'S' }, { "client", no_argument, NULL, 'C' },
+		{ "dev", required_argument, NULL, 'd' }, { "addr", required_argument, NULL, 'a' },
+		{ "port", required_argument, NULL, 'p' }, { "test", required_argument, NULL, 't' },
+		{ "size", required_argument, NULL, 's' }, { "iters", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bench b = { .test = "send_lat", .port = 18515 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "s:n:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'S': b.server = true; break;
+		case 'C': b.server = false; break;
+		case 'd': b.dev = optarg; break;
+		case 'a': b.addr = optarg; break;
+		case 'p': b.port = atoi(optarg); break;
+		case 't': b.test = optarg; break;
+		case 's': b.size = (uint32_t)atoi(optarg); break;
+		case 'n': b.iters = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	if (!b.dev || (!b.server && !b.addr)) {
+		fprintf(stderr, "usage: ual_bench --server|--client --dev SPEC [--addr A] [--port P]\n"
+				"       [--test send_lat|write_lat|write_bw] [-s BYTES] [-n ITERS]\n");
+		return 2;
+	}
+	bool bw = !strcmp(b.test, "write_bw");
+
+	if (!b.size)
+		b.size = bw ? 65536 : 2;
+	if (!b.iters)
+		b.iters = bw ? 5000 : 1000;
+	setup(&b);
+	connect_pair(&b);
+	if (!strcmp(b.test, "send_lat"))
+		send_lat(&b);
+	else if (!strcmp(b.test, "write_lat"))
+		write_lat(&b);
+	else
+		write_bw(&b);
+	finish(&b);
+	return 0;
+}
