@@ -75,21 +75,7 @@ static void do_connect(struct ual_ep *ep)
 		p.retry_count = 7;
 	if (p.rnr_retry_count > 7)
 		p.rnr_retry_count = 7;
-	/*
-	 * On IB/RoCE the QP stays off the cm id until the reply arrives, so a
-	 * reject or timeout (which librdmacm answers by moving the id's QP to
-	 * error) cannot flush the receives the consumer posted: a retry is
-	 * invisible.  The reply then comes as CONNECT_RESPONSE and
-	 * establish_active() finishes the job.  iWARP hands the QP to the
-	 * kernel by number; there the QP may need a reset before a retry.
-	 */
-	if (a->transport != UAL_TRANSPORT_IWARP) {
-		ep->id->qp = NULL;
-		p.qp_num = ep->qp->qp_num;
-		p.srq = ep->qp_attr.srq != NULL;
-	} else {
-		ep->connect_sent = true;
-	}
+	ep->connect_sent = true;
 	if (!rdma_connect(ep->id, &p))
 		return;
 	errnum = errno;
@@ -457,33 +443,6 @@ static void listener_event(struct ual_eq *eq, struct ual_listener *ls,
 	ual_eq_push(eq, n);
 }
 
-static int qp_to(struct ual_ep *ep, enum ibv_qp_state state)
-{
-	struct ibv_qp_attr a;
-	int mask;
-
-	memset(&a, 0, sizeof(a));
-	a.qp_state = state;
-	if (rdma_init_qp_attr(ep->id, &a, &mask))
-		return -errno;
-	return -ibv_modify_qp(ep->qp, &a, mask);
-}
-
-/* IB/RoCE active side: the reply arrived; bring the QP up, send the RTU. */
-static enum ual_conn_input establish_active(struct ual_ep *ep)
-{
-	if (ep->state != UAL_EP_CONNECTING)
-		return UAL_IN_IGNORED;
-	if (qp_to(ep, IBV_QPS_INIT) || qp_to(ep, IBV_QPS_RTR) ||
-	    qp_to(ep, IBV_QPS_RTS))
-		return UAL_IN_CONNECT_ERROR;
-	ep->id->qp = ep->qp;	/* from now on librdmacm manages it */
-	ep->connect_sent = true;
-	if (rdma_establish(ep->id))
-		return UAL_IN_CONNECT_ERROR;
-	return UAL_IN_ESTABLISHED;
-}
-
 void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *cm)
 {
 	enum ual_owner_kind *kind = cm->id->context;
@@ -493,10 +452,6 @@ void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *cm)
 		request_arrived(eq, cm);
 	} else if (kind && *kind == UAL_OWNER_EP) {
 		ci.in = ual_conn_input_from_cm(cm->event);
-		if (cm->event == RDMA_CM_EVENT_CONNECT_RESPONSE) {
-			ci.in = establish_active((struct ual_ep *)kind);
-			ci.step = "rdma_establish";
-		}
 		if (ci.in != UAL_IN_IGNORED)
 			ep_apply((struct ual_ep *)kind, &ci);
 	} else if (kind && *kind == UAL_OWNER_LISTENER) {

@@ -25,6 +25,9 @@ int ual_err_set(struct ual_error *err, int errnum, const char *step,
 		return -errnum;
 	err->errnum = errnum;
 	err->step = step;
+	err->status = 0;
+	err->device[0] = '\0';
+	err->address[0] = '\0';
 	err->detail[0] = '\0';
 	if (fmt) {
 		va_start(ap, fmt);

@@ -442,13 +442,20 @@ static void client_connect(struct side *s, uint32_t retries)
 
 	resolve(s->o.addr, s->o.port, &dst);
 	s->ep = make_ep(s, UAL_EP_RC, 64);
-	for (i = 0; i < RECV_SLOTS; i++)
+	/*
+	 * A retried connect resets the QP (flushing posted receives), so a
+	 * retrying client posts its receives once connected; it speaks
+	 * first anyway, so nothing can arrive before.
+	 */
+	for (i = 0; !retries && i < RECV_SLOTS; i++)
 		post_recv_slot(s, i);
 	memcpy(pdata, "ual-test-client", 16);
 	fill(pdata + 16, 24, 3);
 	check(ual_ep_connect(s->ep, (struct sockaddr *)&dst, pdata, sizeof(pdata), &co, &e),
 	      &e, "ual_ep_connect");
 	ev = expect(s, UAL_EVENT_CONN_ESTABLISHED);
+	for (i = 0; retries && i < RECV_SLOTS; i++)
+		post_recv_slot(s, i);
 	if (ev.private_data_len < sizeof(s->peer))
 		die("accept private data too short: %u", ev.private_data_len);
 	memcpy(&s->peer, ev.private_data, sizeof(s->peer));
@@ -644,7 +651,7 @@ static int run_server_many(struct side *s)
 		case UAL_EVENT_CONN_REQUEST:
 			if (accepted == s->o.count)
 				die("too many requests");
-			eps[accepted] = make_ep(s, UAL_EP_RC, 4);
+			eps[accepted] = make_ep(s, UAL_EP_RC, 64);
 			check(ual_accept(ev.req, eps[accepted], NULL, 0, &e), &e, "ual_accept");
 			accepted++;
 			break;
@@ -667,7 +674,7 @@ static int run_server_many(struct side *s)
 	return 0;
 }
 
-#define MANY_WINDOW 32
+#define MANY_WINDOW 4
 
 static int run_client_many(struct side *s)
 {
@@ -683,7 +690,7 @@ static int run_client_many(struct side *s)
 		while (started < s->o.count && started - established < MANY_WINDOW) {
 			if (started % 100 == 0)
 				say("creating endpoint %d", started);
-			eps[started] = make_ep(s, UAL_EP_RC, 4);
+			eps[started] = make_ep(s, UAL_EP_RC, 64);
 			check(ual_ep_connect(eps[started], (struct sockaddr *)&dst, NULL, 0, &co, &e),
 			      &e, "ual_ep_connect");
 			started++;
