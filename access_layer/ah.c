@@ -29,13 +29,16 @@ int ual_ah_create_from_wc(struct ual_ep *ep, const struct ual_wc *wc,
 	raw.qp_num = wc->qp_num;
 	raw.src_qp = wc->src_qp;
 	raw.wc_flags = (wc->flags & UAL_WC_WITH_GRH) ? IBV_WC_GRH : 0;
+	errno = 0;
 	ah->ah = ibv_create_ah_from_wc(ep->dev->pd, &raw,
 				       (struct ibv_grh *)grh,
 				       ep->dev->attr.port_num);
 	if (!ah->ah) {
 		free(ah);
-		return ual_err_set(err, errno ? errno : EINVAL,
-				   "ibv_create_ah_from_wc", NULL);
+		if (!errno)
+			return ual_device_no_errno(ep->dev, "ibv_create_ah_from_wc",
+						   "AH", 0, 0, err);
+		return ual_err_set(err, errno, "ibv_create_ah_from_wc", NULL);
 	}
 	*out = ah;
 	return 0;

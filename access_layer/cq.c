@@ -40,7 +40,17 @@ int ual_cq_create(struct ual_device *dev, int depth, void *context,
 		depth = 1;
 	if ((uint32_t)depth > dev->attr.max_cqe)
 		depth = (int)dev->attr.max_cqe;
+	if (dev->siw)
+		cq->siw_pages = ual_siw_cq_pages((uint32_t)depth, dev->page_size);
+	errno = 0;	/* libsiw may fail without setting it */
 	cq->cq = ibv_create_cq(dev->verbs, depth, cq, cq->channel, 0);
+	if (!cq->cq && !errno) {
+		errnum = -ual_device_no_errno(dev, "ibv_create_cq", "CQ",
+					      cq->siw_pages, 0, err);
+		ibv_destroy_comp_channel(cq->channel);
+		free(cq);
+		return -errnum;
+	}
 	if (!cq->cq) {
 		errnum = errno;
 		ual_err_set(err, errnum, "ibv_create_cq",
@@ -48,6 +58,7 @@ int ual_cq_create(struct ual_device *dev, int depth, void *context,
 			    dev->attr.max_cqe);
 		goto err_channel;
 	}
+	ual_device_siw_account(dev, false, (int)cq->siw_pages);
 	*out = cq;
 	return 0;
 
@@ -71,6 +82,7 @@ int ual_cq_destroy(struct ual_cq *cq, struct ual_error *err)
 	if (ret)
 		return ual_err_set(err, ret, "ibv_destroy_cq",
 				   "endpoints still use this CQ; destroy them first");
+	ual_device_siw_account(cq->dev, false, -(int)cq->siw_pages);
 	ibv_destroy_comp_channel(cq->channel);
 	free(cq);
 	return 0;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "ual_internal.h"
 
@@ -283,7 +284,53 @@ void ual_device_fill_attr(struct ual_device *dev, uint8_t port)
 	a->max_msg_size = pa.max_msg_sz;
 	a->active_mtu = 128u << pa.active_mtu;
 	ual_pdata_limits(a->transport, &a->pdata);
+	/* The name is the administrator's choice; the vendor id is siw's. */
+	dev->siw = da.vendor_id == UAL_SIW_VENDOR_ID;
+	dev->page_size = (uint32_t)sysconf(_SC_PAGESIZE);
 	a->max_inline = probe_inline(dev);
+}
+
+void ual_device_siw_account(struct ual_device *dev, bool qp, int pages)
+{
+	if (!dev->siw || !pages)
+		return;
+	pthread_mutex_lock(&dev->lock);
+	if (qp)
+		dev->siw_qp_pages += (uint32_t)pages;
+	else
+		dev->siw_other_pages += (uint32_t)pages;
+	pthread_mutex_unlock(&dev->lock);
+}
+
+int ual_device_no_errno(struct ual_device *dev, const char *step,
+			const char *what, uint32_t sq, uint32_t rq,
+			struct ual_error *err)
+{
+	uint32_t used, other, fit = 0;
+	char why[UAL_ERROR_TEXT_MAX];
+
+	if (!dev->siw || !(sq + rq)) {
+		ual_err_set(err, EIO, step,
+			    "the verbs provider of %s failed without giving a reason (errno 0)",
+			    dev->attr.name);
+		ual_err_context(err, dev->attr.name, NULL);
+		return -EIO;
+	}
+	/*
+	 * libsiw fails exactly this way, and only this way, when the kernel
+	 * placed the new queue beyond the mmap offsets it accepts.
+	 */
+	pthread_mutex_lock(&dev->lock);
+	used = dev->siw_qp_pages + dev->siw_other_pages;
+	other = dev->siw_other_pages;
+	pthread_mutex_unlock(&dev->lock);
+	if (!strcmp(what, "QP"))
+		fit = ual_siw_qps_that_fit(sq, rq, other, dev->page_size);
+	ual_siw_explain(why, sizeof(why), dev->attr.name, what, sq + rq, used,
+			fit, dev->page_size);
+	ual_err_set(err, ENOSPC, step, "%s", why);
+	ual_err_context(err, dev->attr.name, NULL);
+	return -ENOSPC;
 }
 
 static struct ual_device *device_create(struct ibv_context *verbs,

@@ -137,20 +137,32 @@ static int check_attr(struct ual_device *dev, const struct ual_ep_attr *attr,
 
 static int ep_create_qp(struct ual_ep *ep, struct ual_error *err)
 {
+	struct ibv_qp_cap *c = &ep->qp_attr.cap;
+	uint32_t sq = 0, rq = 0;
 	int ret;
 
+	if (ep->dev->siw) {
+		sq = ual_siw_sq_pages(c->max_send_wr, ep->dev->page_size);
+		rq = ual_siw_rq_pages(c->max_recv_wr, ep->dev->page_size);
+	}
+	/* Some providers (libsiw) fail without touching errno. */
+	errno = 0;
 	ep->qp = ibv_create_qp(ep->dev->pd, &ep->qp_attr);
 	if (!ep->qp) {
-		ret = errno ? errno : ENOMEM;
+		if (!errno)
+			return ual_device_no_errno(ep->dev, "ibv_create_qp", "QP",
+						   sq, rq, err);
+		ret = errno;
 		ual_err_set(err, ret, "ibv_create_qp",
 			    "send %u x %u SGE, recv %u x %u SGE, inline %u (device max %u WRs, %u SGEs)",
-			    ep->qp_attr.cap.max_send_wr, ep->qp_attr.cap.max_send_sge,
-			    ep->qp_attr.cap.max_recv_wr, ep->qp_attr.cap.max_recv_sge,
-			    ep->qp_attr.cap.max_inline_data, ep->dev->attr.max_qp_wr,
-			    ep->dev->attr.max_sge);
+			    c->max_send_wr, c->max_send_sge, c->max_recv_wr,
+			    c->max_recv_sge, c->max_inline_data,
+			    ep->dev->attr.max_qp_wr, ep->dev->attr.max_sge);
 		ual_err_context(err, ep->dev->attr.name, NULL);
 		return -ret;
 	}
+	ep->siw_pages = sq + rq;
+	ual_device_siw_account(ep->dev, true, (int)ep->siw_pages);
 	ep->max_inline = ep->qp_attr.cap.max_inline_data;
 	ep->id->qp = ep->qp;
 	ret = ep->type == UAL_EP_UD ? ud_qp_to_rts(ep->qp, ep->id)
@@ -200,8 +212,8 @@ int ual_ep_create(struct ual_device *dev, struct ual_eq *eq,
 	return 0;
 
 err_id:
-	if (ep->qp)
-		ibv_destroy_qp(ep->qp);
+	if (ep->qp && !ibv_destroy_qp(ep->qp))
+		ual_device_siw_account(dev, true, -(int)ep->siw_pages);
 	ep->id->qp = NULL;
 	rdma_destroy_id(ep->id);
 err_free:
@@ -234,6 +246,8 @@ int ual_ep_destroy(struct ual_ep *ep, struct ual_error *err)
 	}
 	pthread_mutex_unlock(&eq->progress);
 	ret = ibv_destroy_qp(ep->qp);
+	if (!ret)
+		ual_device_siw_account(ep->dev, true, -(int)ep->siw_pages);
 	ual_eq_forget(eq, ep);
 	free(ep);
 	if (ret)

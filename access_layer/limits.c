@@ -9,6 +9,9 @@
  */
 #include <config.h>
 
+#include <stdio.h>
+#include <rdma/siw-abi.h>
+
 #include "ual_internal.h"
 
 #define IB_REQ_PDATA 92
@@ -68,4 +71,93 @@ const char *ual_transport_name(enum ual_transport t)
 	default:
 		return "unknown";
 	}
+}
+
+/*
+ * siw (soft-iWARP) shares every send queue, receive queue, SRQ and CQ
+ * with user space through mmap.  The kernel hands out one mmap offset per
+ * queue from a per-context range that starts at 0 and advances by whole
+ * pages, but the user-space provider (libsiw) only accepts offsets up to
+ * SIW_UOBJ_MAX_KEY: with 4 KiB pages that is a window of 144 pages per
+ * opened device per process.  A queue whose offset falls beyond it is
+ * refused by libsiw, which destroys the new object and returns NULL
+ * without setting errno.  These helpers do the kernel's arithmetic so the
+ * layer can say how much of the window is used and what would fit.
+ */
+static uint32_t pow2_ceil(uint32_t v)
+{
+	uint32_t p = 1;
+
+	while (p < v && p < (1u << 31))
+		p <<= 1;
+	return p;
+}
+
+static uint32_t pages_for(uint64_t bytes, uint32_t page_size)
+{
+	return (uint32_t)((bytes + page_size - 1) / page_size);
+}
+
+uint32_t ual_siw_window_pages(uint32_t page_size)
+{
+	return (uint32_t)((SIW_UOBJ_MAX_KEY + 1ULL) / page_size);
+}
+
+/* The kernel rounds queue sizes to a power of two (siw_create_qp). */
+uint32_t ual_siw_sq_pages(uint32_t wr, uint32_t page_size)
+{
+	return pages_for((uint64_t)pow2_ceil(wr ? wr : 1) *
+			 sizeof(struct siw_sqe), page_size);
+}
+
+/* 0 receive WRs (a QP on an SRQ) means no receive queue mapping at all. */
+uint32_t ual_siw_rq_pages(uint32_t wr, uint32_t page_size)
+{
+	if (!wr)
+		return 0;
+	return pages_for((uint64_t)pow2_ceil(wr) * sizeof(struct siw_rqe),
+			 page_size);
+}
+
+/* The CQ mapping also carries the arming word behind the entries. */
+uint32_t ual_siw_cq_pages(uint32_t cqe, uint32_t page_size)
+{
+	return pages_for((uint64_t)pow2_ceil(cqe ? cqe : 1) *
+			 sizeof(struct siw_cqe) + sizeof(struct siw_cq_ctrl),
+			 page_size);
+}
+
+/*
+ * How many QPs of @sq + @rq pages fit after @other pages of CQs and SRQs,
+ * assuming the window is used front to back: a QP fits while the offset
+ * of its last queue is still inside the window.
+ */
+uint32_t ual_siw_qps_that_fit(uint32_t sq, uint32_t rq, uint32_t other,
+			      uint32_t page_size)
+{
+	uint32_t window = ual_siw_window_pages(page_size);
+	uint32_t last_start = rq ? sq : 0;
+
+	if (!sq || other + last_start >= window)
+		return 0;
+	return (window - 1 - other - last_start) / (sq + rq) + 1;
+}
+
+void ual_siw_explain(char *buf, size_t len, const char *device,
+		     const char *what, uint32_t need, uint32_t used,
+		     uint32_t fit, uint32_t page_size)
+{
+	int n;
+
+	n = snprintf(buf, len,
+		     "%s maps each queue into a %u-page window per process (libsiw SIW_UOBJ_MAX_KEY); %u pages in use, this %s needs %u",
+		     device, ual_siw_window_pages(page_size), used, what, need);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (fit)
+		n += snprintf(buf + n, len - (size_t)n, " (~%u such QPs per process)",
+			      fit);
+	if ((size_t)n < len)
+		snprintf(buf + n, len - (size_t)n,
+			 ". Use fewer endpoints per process, <=32 WRs per queue, or an SRQ");
 }

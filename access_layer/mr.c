@@ -40,9 +40,14 @@ int ual_mr_reg(struct ual_device *dev, void *addr, size_t len,
 		return ual_err_set(err, ENOMEM, "calloc", NULL);
 	mr->dev = dev;
 	mr->access = ual_access_effective(access, dev->attr.transport);
+	errno = 0;
 	mr->mr = ibv_reg_mr(dev->pd, addr, len, ual_access_to_ibv(mr->access));
+	if (!mr->mr && !errno) {
+		free(mr);
+		return ual_device_no_errno(dev, "ibv_reg_mr", "MR", 0, 0, err);
+	}
 	if (!mr->mr) {
-		errnum = errno ? errno : ENOMEM;
+		errnum = errno;
 		free(mr);
 		ual_err_set(err, errnum, "ibv_reg_mr", NULL);
 		ual_err_context(err, dev->attr.name, NULL);

@@ -32,9 +32,18 @@ int ual_srq_create(struct ual_device *dev, struct ual_eq *eq, uint32_t max_wr,
 	ia.attr.max_wr = max_wr ? max_wr : 1;
 	ia.attr.max_sge = max_sge ? max_sge : 1;
 	ia.attr.srq_limit = limit;
+	if (dev->siw)
+		srq->siw_pages = ual_siw_rq_pages(ia.attr.max_wr, dev->page_size);
+	errno = 0;	/* libsiw may fail without setting it */
 	srq->srq = ibv_create_srq(dev->pd, &ia);
+	if (!srq->srq && !errno) {
+		errnum = -ual_device_no_errno(dev, "ibv_create_srq", "SRQ",
+					      srq->siw_pages, 0, err);
+		free(srq);
+		return -errnum;
+	}
 	if (!srq->srq) {
-		errnum = errno ? errno : ENOMEM;
+		errnum = errno;
 		free(srq);
 		ual_err_set(err, errnum, "ibv_create_srq",
 			    "%u WRs x %u SGEs (device maximum %u WRs)", max_wr,
@@ -42,6 +51,7 @@ int ual_srq_create(struct ual_device *dev, struct ual_eq *eq, uint32_t max_wr,
 		ual_err_context(err, dev->attr.name, NULL);
 		return -errnum;
 	}
+	ual_device_siw_account(dev, false, (int)srq->siw_pages);
 	*out = srq;
 	return 0;
 }
@@ -56,6 +66,7 @@ int ual_srq_destroy(struct ual_srq *srq, struct ual_error *err)
 	if (ret)
 		return ual_err_set(err, ret, "ibv_destroy_srq",
 				   "endpoints still use this SRQ; destroy them first");
+	ual_device_siw_account(srq->dev, false, -(int)srq->siw_pages);
 	if (srq->eq)
 		ual_eq_forget(srq->eq, srq);
 	free(srq);

@@ -63,6 +63,17 @@ int ual_access_to_ibv(unsigned int access);
 /* ---- limits.c ----------------------------------------------------- */
 void ual_pdata_limits(enum ual_transport t, struct ual_pdata_limits *l);
 uint32_t ual_transport_caps(enum ual_transport t, int atomic_cap);
+/* siw's window of queue mappings (see limits.c); sizes in pages. */
+#define UAL_SIW_VENDOR_ID 0x626d74	/* what siw reports as vendor_id */
+uint32_t ual_siw_window_pages(uint32_t page_size);
+uint32_t ual_siw_sq_pages(uint32_t wr, uint32_t page_size);
+uint32_t ual_siw_rq_pages(uint32_t wr, uint32_t page_size);
+uint32_t ual_siw_cq_pages(uint32_t cqe, uint32_t page_size);
+uint32_t ual_siw_qps_that_fit(uint32_t sq, uint32_t rq, uint32_t other,
+			      uint32_t page_size);
+void ual_siw_explain(char *buf, size_t len, const char *device,
+		     const char *what, uint32_t need, uint32_t used,
+		     uint32_t fit, uint32_t page_size);
 
 /* ---- wc_status.c -------------------------------------------------- */
 enum ual_wc_status ual_wc_status_from_ibv(enum ibv_wc_status s);
@@ -174,6 +185,14 @@ struct ual_device {
 	struct ual_ep **qp_table;	/* open-addressed by qp_num */
 	uint32_t qp_table_size;
 	uint32_t qp_count;
+	/*
+	 * siw only: pages of the per-context mapping window held by this
+	 * process's queues (under lock), so a refused queue can be explained.
+	 */
+	bool siw;
+	uint32_t page_size;
+	uint32_t siw_qp_pages;
+	uint32_t siw_other_pages;
 };
 
 struct ual_event_node {
@@ -220,6 +239,7 @@ struct ual_cq {
 	struct ibv_comp_channel *channel;
 	void *context;
 	unsigned int unacked;
+	uint32_t siw_pages;		/* see struct ual_device */
 };
 
 struct ual_srq {
@@ -227,6 +247,7 @@ struct ual_srq {
 	struct ual_eq *eq;
 	struct ibv_srq *srq;
 	void *context;
+	uint32_t siw_pages;
 };
 
 struct ual_mr {
@@ -264,6 +285,7 @@ struct ual_ep {
 	enum ibv_event_type fatal_what;
 	bool ud_resolve;
 	int last_post_error;
+	uint32_t siw_pages;
 };
 
 struct ual_listener {
@@ -295,6 +317,15 @@ void ual_device_put(struct ual_device *dev);
 int ual_device_qp_insert(struct ual_device *dev, struct ual_ep *ep);
 void ual_device_qp_remove(struct ual_device *dev, struct ual_ep *ep);
 void ual_device_fill_attr(struct ual_device *dev, uint8_t port);
+/*
+ * A verbs create call returned NULL without setting errno: fills @err
+ * with what is known (on siw: the mapping window, for a queue needing
+ * @pages, a QP's being @sq + @rq) and returns the negative errno used.
+ */
+int ual_device_no_errno(struct ual_device *dev, const char *step,
+			const char *what, uint32_t sq, uint32_t rq,
+			struct ual_error *err);
+void ual_device_siw_account(struct ual_device *dev, bool qp, int pages);
 
 /* async.c */
 void ual_async_drain(struct ual_device *dev);

@@ -30,7 +30,7 @@ extern "C" {
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
 
-#define UAL_ERROR_TEXT_MAX 160
+#define UAL_ERROR_TEXT_MAX 256
 
 struct ual_error {
 	int errnum;		/* positive errno; 0 means "no error" */

@@ -248,6 +248,60 @@ START_TEST(transport_caps)
 }
 END_TEST
 
+/*
+ * The siw window arithmetic, checked against what was measured in the
+ * guest (doc/access_layer.md): 144 pages of 4 KiB; 120-byte SQ entries,
+ * 112-byte RQ entries, 32-byte CQ entries plus an 8-byte arming word.
+ */
+START_TEST(siw_window_pages)
+{
+	ck_assert_uint_eq(ual_siw_window_pages(4096), 144);
+	ck_assert_uint_eq(ual_siw_sq_pages(16, 4096), 1);
+	ck_assert_uint_eq(ual_siw_sq_pages(32, 4096), 1);
+	ck_assert_uint_eq(ual_siw_sq_pages(33, 4096), 2);	/* 64 x 120 */
+	ck_assert_uint_eq(ual_siw_sq_pages(64, 4096), 2);
+	ck_assert_uint_eq(ual_siw_rq_pages(0, 4096), 0);	/* on an SRQ */
+	ck_assert_uint_eq(ual_siw_rq_pages(32, 4096), 1);
+	ck_assert_uint_eq(ual_siw_rq_pages(64, 4096), 2);
+	ck_assert_uint_eq(ual_siw_cq_pages(64, 4096), 1);
+	ck_assert_uint_eq(ual_siw_cq_pages(128, 4096), 2);	/* 4096 + 8 */
+	ck_assert_uint_eq(ual_siw_cq_pages(256, 4096), 3);
+}
+END_TEST
+
+START_TEST(siw_qps_that_fit)
+{
+	/* two 256-entry CQs (6 pages), then QPs front to back */
+	ck_assert_uint_eq(ual_siw_qps_that_fit(2, 2, 6, 4096), 34);
+	ck_assert_uint_eq(ual_siw_qps_that_fit(1, 1, 6, 4096), 69);
+	/* on an SRQ of 1024 entries (28 pages) only the SQ is mapped */
+	ck_assert_uint_eq(ual_siw_qps_that_fit(1, 0, 34, 4096), 110);
+	ck_assert_uint_eq(ual_siw_qps_that_fit(1, 1, 144, 4096), 0);
+	ck_assert_uint_eq(ual_siw_qps_that_fit(0, 1, 0, 4096), 0);
+}
+END_TEST
+
+START_TEST(siw_explain_fits_and_says_what_to_do)
+{
+	struct ual_error e;
+	char buf[UAL_ERROR_TEXT_MAX];
+
+	ual_siw_explain(buf, sizeof(buf), "siwB", "QP", 4, 138, 34, 4096);
+	ck_assert_ptr_nonnull(strstr(buf, "144-page window per process"));
+	ck_assert_ptr_nonnull(strstr(buf, "138 pages in use, this QP needs 4"));
+	ck_assert_ptr_nonnull(strstr(buf, "~34 such QPs"));
+	ck_assert_ptr_nonnull(strstr(buf, "or an SRQ"));
+	/* the whole advice must survive in struct ual_error */
+	ual_err_set(&e, ENOSPC, "ibv_create_qp", "%s", buf);
+	ck_assert_str_eq(e.detail, buf);
+	ck_assert_uint_lt(strlen(buf), sizeof(e.detail) - 1);
+	ual_siw_explain(buf, sizeof(buf), "siwB", "CQ", 3, 143, 0, 4096);
+	ck_assert_ptr_null(strstr(buf, "such QPs"));
+	ual_siw_explain(buf, 20, "siwB", "QP", 4, 138, 34, 4096);
+	ck_assert_uint_eq(strlen(buf), 19);
+}
+END_TEST
+
 START_TEST(retry_backoff_doubles_and_caps)
 {
 	struct ual_connect_opts o = { .retries = 5, .backoff_initial_ms = 100,
@@ -301,6 +355,9 @@ static Suite *policy_suite(void)
 	tcase_add_test(t, sockaddr_helpers);
 	tcase_add_test(t, pdata_limits_per_transport);
 	tcase_add_test(t, transport_caps);
+	tcase_add_test(t, siw_window_pages);
+	tcase_add_test(t, siw_qps_that_fit);
+	tcase_add_test(t, siw_explain_fits_and_says_what_to_do);
 	tcase_add_test(t, retry_backoff_doubles_and_caps);
 	tcase_add_test(t, retry_defaults_and_none);
 	suite_add_tcase(s, t);
