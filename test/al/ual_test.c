@@ -12,7 +12,12 @@
  *   retry     the client starts before the server and retries
  *   kill      the client transfers until killed; the server must see the
  *             connection go and free everything
- *   many      --count RC connections between the two processes
+ *   killserver  the client transfers until the server is killed; the
+ *             client must see the connection go and free everything
+ *   many      --count RC connections between the two processes; with
+ *             --fill the client stops where the device refuses the next
+ *             endpoint and shows why (siw: its mapping window)
+ *   qpfill    one process creates endpoints until the device refuses one
  *   ud        datagram exchange after SIDR resolution
  *   portdown  waits for a port-down event (the case takes the link down)
  *
@@ -23,6 +28,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -61,6 +67,9 @@ struct opts {
 	const char *disconnect;
 	int port;
 	int count;
+	int wr;		/* --wr: WRs per queue of each endpoint (0: layer default) */
+	bool srq;	/* --srq: endpoints receive through a shared queue */
+	bool fill;	/* --fill: many/qpfill stop at the device's limit */
 };
 
 struct side {
@@ -225,8 +234,8 @@ static void close_side(struct side *s)
 	s->srq = NULL;
 }
 
-static struct ual_ep *make_ep(struct side *s, enum ual_ep_type type,
-			      uint32_t wr)
+static int try_make_ep(struct side *s, enum ual_ep_type type, uint32_t wr,
+		       struct ual_ep **ep, struct ual_error *e)
 {
 	struct ual_ep_attr a = {
 		.type = type, .send_cq = s->scq, .recv_cq = s->rcq,
@@ -235,10 +244,17 @@ static struct ual_ep *make_ep(struct side *s, enum ual_ep_type type,
 		.max_rdma_read_in = 4, .max_rdma_read_out = 4,
 		.local_addr = (struct sockaddr *)&s->local,
 	};
+
+	return ual_ep_create(s->dev, s->eq, &a, s, ep, e);
+}
+
+static struct ual_ep *make_ep(struct side *s, enum ual_ep_type type,
+			      uint32_t wr)
+{
 	struct ual_ep *ep;
 	struct ual_error e;
 
-	check(ual_ep_create(s->dev, s->eq, &a, s, &ep, &e), &e, "ual_ep_create");
+	check(try_make_ep(s, type, wr, &ep, &e), &e, "ual_ep_create");
 	return ep;
 }
 
@@ -635,37 +651,204 @@ static int run_client_kill(struct side *s)
 	}
 }
 
+/* ---- killserver: the server dies, the client must notice ---------------- */
+
+static int run_server_killed(struct side *s)
+{
+	struct ual_listener *ls = start_listen(s, UAL_EP_RC);
+	struct ual_event ev = expect(s, UAL_EVENT_CONN_REQUEST);
+
+	server_accept(s, ev.req);
+	expect(s, UAL_EVENT_CONN_ESTABLISHED);
+	say("established (pid %d)", (int)getpid());
+	ev = next_event(s, 10 * TIMEOUT_MS);
+	(void)ls;	/* the case kills this process before it could free */
+	die("still alive, got '%s'", ual_event_name(ev.type));
+}
+
+/* True when @ev says the connection is gone. */
+static bool is_loss(const struct ual_event *ev)
+{
+	if (ev->type == UAL_EVENT_CONN_DISCONNECTED || ev->type == UAL_EVENT_CONN_BROKEN)
+		return true;
+	if (ev->type != UAL_EVENT_EP_ERROR)
+		die("unexpected event '%s'", ual_event_name(ev->type));
+	return false;
+}
+
+static int run_client_server_killed(struct side *s)
+{
+	struct ual_sge sge = sge_at(s, R_SOURCE * REGION, REGION);
+	const char *sign = NULL;
+	bool have_event = false;
+	struct ual_event ev;
+	struct ual_wc wc;
+	unsigned long n;
+	char buf[512];
+	uint64_t t0;
+	int rc;
+
+	client_connect(s, 0);
+	/* Write until the first sign of loss: a failed post or completion, or an event. */
+	for (n = 0; !sign; n++) {
+		rc = ual_post_write(s->ep, &sge, 1, s->peer.addr + R_TARGET * REGION,
+				    s->peer.rkey, n, UAL_POST_SIGNALED);
+		if (rc) {
+			sign = "post refused";
+			break;
+		}
+		rc = ual_cq_wait(s->scq, &wc, 1, TIMEOUT_MS);
+		if (rc < 0)
+			die("ual_cq_wait: %s", strerror(-rc));
+		if (rc == 0)
+			die("no completion within %d ms", TIMEOUT_MS);
+		if (wc.status != UAL_WC_SUCCESS)
+			sign = ual_wc_status_str(wc.status);
+		else if (ual_eq_poll(s->eq, &ev, 1) == 1 && is_loss(&ev))
+			have_event = true;
+		if (have_event)
+			sign = ual_event_name(ev.type);
+		if (n == 10)
+			say("transferring");
+	}
+	t0 = now_ms();
+	say("LOSS detected after %lu writes: %s", n, sign);
+	/* The connection event follows (or came first); then free it all. */
+	while (!have_event) {
+		ev = next_event(s, TIMEOUT_MS);
+		have_event = is_loss(&ev);
+	}
+	say("connection event: %s %s", ual_event_name(ev.type),
+	    ev.error.errnum ? ual_strerror(&ev.error, buf, sizeof(buf)) : "");
+	close_side(s);
+	say("freed everything %llu ms after the first sign",
+	    (unsigned long long)(now_ms() - t0));
+	return 0;
+}
+
 /* ---- many ---------------------------------------------------------------- */
+
+/*
+ * The server receives every connection's message through one SRQ: on siw
+ * its endpoints then map only a send queue, so it holds more connections
+ * than the client it serves (see doc/access_layer.md, "siw limits").
+ */
+#define MANY_SRQ_WR 64
+#define MANY_RECV_SLOTS 48	/* > MANY_BATCH messages in flight */
+#define MANY_BATCH 32
+#define MANY_WINDOW 4
+#define MANY_DEFAULT_WR 16
+
+static uint32_t many_wr(const struct side *s)
+{
+	return s->o.wr < 0 ? MANY_DEFAULT_WR : (uint32_t)s->o.wr;
+}
+
+static void many_srq_post(struct side *s, int slot)
+{
+	struct ual_sge sge = sge_at(s, (size_t)slot * MSG_LEN, MSG_LEN);
+	int rc = ual_srq_post_recv(s->srq, &sge, 1, (uint64_t)slot);
+
+	if (rc)
+		die("post SRQ recv: %s", strerror(-rc));
+}
+
+/* Answers one message: "ack" on the connection it came in on. */
+static void many_answer(struct side *s, const struct ual_wc *wc)
+{
+	struct ual_sge sge = sge_at(s, R_SEND * REGION, MSG_LEN);
+	struct ual_ep *ep = ual_ep_from_qp_num(s->dev, wc->qp_num);
+	int slot = (int)wc->context, rc;
+
+	if (wc->status != UAL_WC_SUCCESS)
+		die("receive failed: %s", ual_wc_status_str(wc->status));
+	if (!ep)
+		die("no endpoint for QP %u", wc->qp_num);
+	if (strncmp((char *)s->buf + (size_t)slot * MSG_LEN, "many", 4))
+		die("unexpected message on QP %u", wc->qp_num);
+	many_srq_post(s, slot);
+	rc = ual_post_send(ep, &sge, 1, 1, UAL_POST_SIGNALED);
+	if (rc)
+		die("post ack: %s", strerror(-rc));
+}
 
 static int run_server_many(struct side *s)
 {
-	struct ual_listener *ls = start_listen(s, UAL_EP_RC);
-	struct ual_ep **eps = calloc((size_t)s->o.count, sizeof(*eps));
-	int accepted = 0, established = 0, closed = 0, i;
+	int accepted = 0, established = 0, closed = 0, answered = 0, cap = 64;
+	struct ual_ep **eps = calloc((size_t)cap, sizeof(*eps));
+	struct pollfd pfd[2];
+	struct ual_listener *ls;
 	struct ual_event ev;
 	struct ual_error e;
+	struct ual_wc wc[16];
+	bool armed = false, progress;
+	int n, i;
 
-	while (closed < s->o.count) {
-		ev = next_event(s, 5 * TIMEOUT_MS);
-		switch (ev.type) {
-		case UAL_EVENT_CONN_REQUEST:
-			if (accepted == s->o.count)
-				die("too many requests");
-			eps[accepted] = make_ep(s, UAL_EP_RC, 64);
-			check(ual_accept(ev.req, eps[accepted], NULL, 0, &e), &e, "ual_accept");
-			accepted++;
-			break;
-		case UAL_EVENT_CONN_ESTABLISHED:
-			if (++established == s->o.count)
-				say("all %d connections established", established);
-			break;
-		case UAL_EVENT_CONN_DISCONNECTED:
-			closed++;
-			break;
-		default:
-			die("unexpected event '%s'", ual_event_name(ev.type));
+	check(ual_srq_create(s->dev, s->eq, MANY_SRQ_WR, 1, 0, NULL, &s->srq, &e),
+	      &e, "ual_srq_create");
+	strcpy((char *)s->buf + R_SEND * REGION, "ack");
+	for (i = 0; i < MANY_RECV_SLOTS; i++)
+		many_srq_post(s, i);
+	ls = start_listen(s, UAL_EP_RC);
+	pfd[0] = (struct pollfd){ .fd = ual_eq_fd(s->eq), .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = ual_cq_fd(s->rcq), .events = POLLIN };
+	/* Done when every connection the client made is closed again. */
+	while (!accepted || closed < accepted ||
+	       (!s->o.fill && closed < s->o.count)) {
+		progress = false;
+		while (ual_eq_poll(s->eq, &ev, 1) == 1) {
+			progress = true;
+			switch (ev.type) {
+			case UAL_EVENT_CONN_REQUEST:
+				if (accepted == cap) {
+					cap *= 2;
+					eps = realloc(eps, (size_t)cap * sizeof(*eps));
+					if (!eps)
+						die("out of memory");
+				}
+				eps[accepted] = make_ep(s, UAL_EP_RC, many_wr(s));
+				check(ual_accept(ev.req, eps[accepted], NULL, 0, &e), &e,
+				      "ual_accept");
+				accepted++;
+				break;
+			case UAL_EVENT_CONN_ESTABLISHED:
+				if (++established == s->o.count)
+					say("all %d connections established", established);
+				break;
+			case UAL_EVENT_CONN_DISCONNECTED:
+				closed++;
+				break;
+			default:
+				die("unexpected event '%s'", ual_event_name(ev.type));
+			}
 		}
+		while ((n = ual_cq_poll(s->rcq, wc, 16)) > 0) {
+			progress = true;
+			for (i = 0; i < n; i++)
+				many_answer(s, &wc[i]);
+			answered += n;
+		}
+		while ((n = ual_cq_poll(s->scq, wc, 16)) > 0)
+			for (i = 0; i < n; i++)
+				if (wc[i].status != UAL_WC_SUCCESS)
+					die("ack failed: %s", ual_wc_status_str(wc[i].status));
+		if (progress)
+			continue;
+		/* Arm, then look once more before sleeping: nothing is lost. */
+		if (!armed) {
+			if (ual_cq_arm(s->rcq, 0))
+				die("ual_cq_arm failed");
+			armed = true;
+			continue;
+		}
+		if (poll(pfd, 2, 5 * TIMEOUT_MS) == 0)
+			die("nothing happened for %d ms", 5 * TIMEOUT_MS);
+		ual_cq_ack_wakeup(s->rcq);
+		armed = false;
 	}
+	say("%d connections established, %d answered", established, answered);
+	if (answered != accepted)
+		die("%d connections but %d messages", accepted, answered);
 	for (i = 0; i < accepted; i++)
 		check(ual_ep_destroy(eps[i], &e), &e, "ual_ep_destroy");
 	free(eps);
@@ -674,42 +857,138 @@ static int run_server_many(struct side *s)
 	return 0;
 }
 
-#define MANY_WINDOW 4
+/* One message and its answer on every connection, MANY_BATCH at a time. */
+static void many_exchange(struct side *s, struct ual_ep **eps, int count)
+{
+	struct ual_sge tx = sge_at(s, R_SEND * REGION, MSG_LEN);
+	int first, i, rc, sent, got;
+	struct ual_wc wc;
+
+	strcpy((char *)s->buf + R_SEND * REGION, "many");
+	for (first = 0; first < count; first += MANY_BATCH) {
+		int last = first + MANY_BATCH < count ? first + MANY_BATCH : count;
+
+		for (i = first; i < last; i++) {
+			struct ual_sge rx = sge_at(s, (size_t)(i - first) * MSG_LEN, MSG_LEN);
+
+			memset(s->buf + (size_t)(i - first) * MSG_LEN, 0, MSG_LEN);
+			rc = ual_post_recv(eps[i], &rx, 1, (uint64_t)i);
+			if (!rc)
+				rc = ual_post_send(eps[i], &tx, 1, (uint64_t)i,
+						   UAL_POST_SIGNALED);
+			if (rc)
+				die("connection %d: post: %s", i, strerror(-rc));
+		}
+		for (sent = first; sent < last; sent++)
+			wait_wc(s->scq);
+		for (got = first; got < last; got++) {
+			wc = wait_wc(s->rcq);
+			i = (int)wc.context;
+			if (i < first || i >= last ||
+			    strcmp((char *)s->buf + (size_t)(i - first) * MSG_LEN, "ack"))
+				die("wrong answer for connection %d", i);
+		}
+	}
+	say("all %d connections exchanged a message", count);
+}
 
 static int run_client_many(struct side *s)
 {
 	struct ual_connect_opts co = { .retries = 5, .backoff_initial_ms = 200 };
 	struct ual_ep **eps = calloc((size_t)s->o.count, sizeof(*eps));
-	int started = 0, established = 0, closed = 0, i;
+	int started = 0, established = 0, closed = 0, i, rc;
 	struct sockaddr_storage dst;
-	struct ual_error e;
+	struct ual_error e, full;
+	bool limit = false;
 	uint64_t t0 = now_ms();
+	char buf[512];
 
 	resolve(s->o.addr, s->o.port, &dst);
 	while (established < s->o.count) {
-		while (started < s->o.count && started - established < MANY_WINDOW) {
+		while (!limit && started < s->o.count &&
+		       started - established < MANY_WINDOW) {
 			if (started % 100 == 0)
 				say("creating endpoint %d", started);
-			eps[started] = make_ep(s, UAL_EP_RC, 64);
+			rc = try_make_ep(s, UAL_EP_RC, many_wr(s), &eps[started], &full);
+			if (rc && s->o.fill) {
+				limit = true;
+				break;
+			}
+			check(rc, &full, "ual_ep_create");
 			check(ual_ep_connect(eps[started], (struct sockaddr *)&dst, NULL, 0, &co, &e),
 			      &e, "ual_ep_connect");
 			started++;
 		}
+		if (established == started)
+			break;
 		expect(s, UAL_EVENT_CONN_ESTABLISHED);
 		established++;
 	}
 	say("all %d connections established in %llu ms", established,
 	    (unsigned long long)(now_ms() - t0));
-	for (i = 0; i < s->o.count; i++)
+	if (limit)
+		say("endpoint limit reached after %d endpoints: %s", started,
+		    ual_strerror(&full, buf, sizeof(buf)));
+	else if (s->o.fill)
+		die("--fill: %d endpoints and still no limit", started);
+	many_exchange(s, eps, established);
+	for (i = 0; i < established; i++)
 		check(ual_ep_disconnect(eps[i], &e), &e, "ual_ep_disconnect");
-	while (closed < s->o.count) {
+	while (closed < established) {
 		expect(s, UAL_EVENT_CONN_DISCONNECTED);
 		closed++;
 	}
-	for (i = 0; i < s->o.count; i++)
+	for (i = 0; i < established; i++)
 		check(ual_ep_destroy(eps[i], &e), &e, "ual_ep_destroy");
 	free(eps);
 	say("%d connections closed and freed", closed);
+	if (limit) {
+		/* Freed endpoints give their share of the window back. */
+		struct ual_ep *again = make_ep(s, UAL_EP_RC, many_wr(s));
+
+		check(ual_ep_destroy(again, &e), &e, "ual_ep_destroy");
+		say("an endpoint can be created again after freeing");
+	}
+	return 0;
+}
+
+/*
+ * Creates endpoints (no connections) until the device refuses one; prints
+ * how many fit with these queue sizes and why the next one did not.
+ */
+static int run_qpfill(struct side *s)
+{
+	int count = 0, cap = 256, i, rc;
+	struct ual_ep **eps = calloc((size_t)cap, sizeof(*eps));
+	struct ual_error e;
+	char buf[512];
+
+	if (s->o.srq)
+		check(ual_srq_create(s->dev, s->eq, MANY_SRQ_WR, 1, 0, NULL, &s->srq, &e),
+		      &e, "ual_srq_create");
+	for (;;) {
+		if (count == cap) {
+			if (cap >= s->o.count)
+				die("%d endpoints and no limit", count);
+			cap *= 2;
+			eps = realloc(eps, (size_t)cap * sizeof(*eps));
+			if (!eps)
+				die("out of memory");
+		}
+		rc = try_make_ep(s, UAL_EP_RC, many_wr(s), &eps[count], &e);
+		if (rc)
+			break;
+		count++;
+	}
+	say("qpfill: %d endpoints fit (%u WRs per queue, %s); the next: %s", count,
+	    many_wr(s), s->srq ? "receiving through an SRQ" : "own receive queues",
+	    ual_strerror(&e, buf, sizeof(buf)));
+	for (i = 0; i < count; i++)
+		check(ual_ep_destroy(eps[i], &e), &e, "ual_ep_destroy");
+	free(eps);
+	eps = NULL;
+	s->ep = make_ep(s, UAL_EP_RC, many_wr(s));
+	say("an endpoint can be created again after freeing");
 	return 0;
 }
 
@@ -843,8 +1122,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: ual_test --server|--client --dev SPEC [--addr ADDR] [--port N]\n"
-		"                [--test basic|srq|reject|retry|kill|many|ud|portdown]\n"
-		"                [--disconnect client|server] [--count N]\n");
+		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown]\n"
+		"                [--disconnect client|server] [--count N] [--wr N] [--srq] [--fill]\n");
 	exit(2);
 }
 
@@ -859,12 +1138,15 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "test", required_argument, NULL, 't' },
 		{ "disconnect", required_argument, NULL, 'x' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "wr", required_argument, NULL, 'w' },
+		{ "srq", no_argument, NULL, 'q' },
+		{ "fill", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct opts){ .test = "basic", .disconnect = "client",
-			    .port = 7471, .count = 1000 };
+			    .port = 7471, .count = 1000, .wr = -1 };
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 's': o->server = true; break;
@@ -875,6 +1157,9 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 't': o->test = optarg; break;
 		case 'x': o->disconnect = optarg; break;
 		case 'n': o->count = atoi(optarg); break;
+		case 'w': o->wr = atoi(optarg); break;
+		case 'q': o->srq = true; break;
+		case 'f': o->fill = true; break;
 		default: usage();
 		}
 	}
@@ -902,6 +1187,10 @@ static int run(struct side *s)
 		return srv ? run_server_kill(s) : run_client_kill(s);
 	if (!strcmp(t, "many"))
 		return srv ? run_server_many(s) : run_client_many(s);
+	if (!strcmp(t, "qpfill"))
+		return run_qpfill(s);
+	if (!strcmp(t, "killserver"))
+		return srv ? run_server_killed(s) : run_client_server_killed(s);
 	if (!strcmp(t, "ud"))
 		return srv ? run_server_ud(s) : run_client_ud(s);
 	if (!strcmp(t, "portdown"))
@@ -918,7 +1207,7 @@ int main(int argc, char **argv)
 	parse(argc, argv, &s.o);
 	role = s.o.server ? "server" : "client";
 	if (!s.o.server && !s.o.addr && strcmp(s.o.test, "portdown") &&
-	    strcmp(s.o.test, "ud"))
+	    strcmp(s.o.test, "ud") && strcmp(s.o.test, "qpfill"))
 		usage();
 	open_side(&s);
 	run(&s);
