@@ -8,6 +8,9 @@
 #   # transports: rxe siw     run once per transport (TRANSPORT=...)
 #   # lock: NAME              cases sharing a lock never run at once (%T = transport)
 #   # timeout: SECONDS        per-case limit (default 300)
+#   # slow: yes               start this case before the others
+# The scheduler never starts a case whose lock is held, so a waiting case
+# does not occupy a job slot.
 set -u
 
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,45 +30,46 @@ done
 
 out=/tmp/vmio
 logs=$out/logs
-mkdir -p "$logs" /tmp/cases /tmp/locks
+mkdir -p "$logs" /tmp/cases
 
 header()
 {
 	sed -n "s/^# $2: *//p" "$1" | head -n 1
 }
 
-# Expand the case files into "file transport" runs.
-runs=()
+# Expand the case files into "file transport lock" runs, slow cases first.
+slow_runs=() other_runs=()
 for f in "$@"; do
 	ts=$(header "$f" transports)
+	lk=$(header "$f" lock)
 	for t in ${ts:-rxe}; do
 		name="$(basename "$f" .sh)[$t]"
 		if [ -n "$filter" ] && ! [[ $name =~ $filter ]]; then
 			continue
 		fi
-		runs+=("$f $t")
+		l=${lk//%T/$t}
+		if [ "$(header "$f" slow)" = yes ]; then
+			slow_runs+=("$f $t ${l:--}")
+		else
+			other_runs+=("$f $t ${l:--}")
+		fi
 	done
 done
+runs=("${slow_runs[@]}" "${other_runs[@]}")
 
-declare -A job_name=() job_start=()
+declare -A job_name=() job_start=() job_lock=() held=()
 pass=0 failed=0 skipped=0 failed_names=
 port=20000
 
 run_case()
 {
 	local f=$1 t=$2 name=$3 case_port=$4
-	local tmo lock tmp=/tmp/cases/$name
+	local tmo tmp=/tmp/cases/$name
 
 	tmo=$(header "$f" timeout)
-	lock=$(header "$f" lock)
-	lock=${lock//%T/$t}
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	export TRANSPORT=$t BUILDDIR=$builddir SRCDIR=$srcdir CASE_TMP=$tmp CASE_PORT=$case_port
-	if [ -n "$lock" ]; then
-		exec 9>"/tmp/locks/$lock"
-		flock 9
-	fi
 	timeout -k 10 "${tmo:-300}" bash "$f" >"$tmp/case.log" 2>&1
 }
 
@@ -91,7 +95,8 @@ finish()
 		mkdir -p "$logs/$name"
 		cp -r /tmp/cases/"$name"/. "$logs/$name/"
 	fi
-	unset "job_name[$pid]" "job_start[$pid]"
+	[ "${job_lock[$pid]}" = - ] || unset "held[${job_lock[$pid]}]"
+	unset "job_name[$pid]" "job_start[$pid]" "job_lock[$pid]"
 }
 
 reap_one()
@@ -102,15 +107,35 @@ reap_one()
 	finish "$pid" "$rc"
 }
 
-for r in "${runs[@]}"; do
-	set -- $r
-	name="$(basename "$1" .sh)[$2]"
-	while [ ${#job_name[@]} -ge "$jobs" ]; do
-		reap_one
+# The first pending run whose lock is free, or nothing.
+next_run()
+{
+	local i
+	for i in "${!pending[@]}"; do
+		set -- ${pending[$i]}
+		if [ "$3" = - ] || [ -z "${held[$3]:-}" ]; then
+			echo "$i"
+			return
+		fi
 	done
+}
+
+pending=("${runs[@]}")
+while [ ${#pending[@]} -gt 0 ]; do
+	i=
+	[ ${#job_name[@]} -lt "$jobs" ] && i=$(next_run)
+	if [ -z "$i" ]; then
+		reap_one
+		continue
+	fi
+	set -- ${pending[$i]}
+	unset "pending[$i]"
+	name="$(basename "$1" .sh)[$2]"
 	run_case "$1" "$2" "$name" "$port" &
 	job_name[$!]=$name
 	job_start[$!]=$SECONDS
+	job_lock[$!]=$3
+	[ "$3" = - ] || held[$3]=1
 	port=$((port + 100))
 done
 while [ ${#job_name[@]} -gt 0 ]; do

@@ -3,6 +3,7 @@
 # transports: rxe siw
 # lock: dtest-ports-%T
 # timeout: 400
+# slow: yes
 . "$SRCDIR/test/vm/lib.sh"
 . "$SRCDIR/test/vm/dtest-lib.sh"
 
