@@ -1,23 +1,34 @@
 #!/bin/bash
-# Runs perftest (raw verbs, rdma_cm) and ual_bench (through the access
-# layer) back to back in one guest over one transport and prints the
-# ratios.  Not a test: it never fails on numbers.
-#   test/vm/run -- "$SRCDIR/test/al/bench.sh" BUILDDIR [rxe|siw]
+# Runs perftest (raw verbs over rdma_cm, -R) and ual_bench (the same
+# measurement through the access layer) back to back, in one guest run,
+# over each transport given (default: rxe and siw), and prints one table
+# with the ratios.  Not a test: it never fails on numbers.
+#   test/vm/run --timeout 1200 -- "$SRCDIR/test/al/bench.sh" BUILDDIR [rxe] [siw]
+#
+# Methods (perftest 4.5, its defaults):
+#   ib_send_lat -R    2 B, 1000 iterations, inline, send/recv ping-pong
+#   ib_write_lat -R   2 B, 1000 iterations, inline, RDMA write ping-pong,
+#                     each side polling the last byte of its buffer
+#   ib_write_bw -R    64 KiB, 5000 iterations, TX depth 128, one
+#                     completion per 100 writes; MB/s with MB = 2^20
+# Latency columns are perftest's t_min and t_typical (median) in us.
+# Both tools run with the server pinned to CPU 0 and the client to CPU 1
+# of the guest: two busy-polling processes that share a vCPU wait for the
+# scheduler tick (4 ms) on every exchange, which would measure the
+# scheduler, not the stack.
 set -u
-builddir=${1:?usage: bench.sh BUILDDIR [rxe|siw]}
-transport=${2:-rxe}
+builddir=${1:?usage: bench.sh BUILDDIR [rxe] [siw]}
+shift
+[ $# -gt 0 ] || set -- rxe siw
 bench=$builddir/test/al/ual_bench
 ulimit -l unlimited
-
-case $transport in
-rxe) S_NS= C_NS= SIP=$RXE_IP CIP=$RXE_IP SDEV=$RXE_DEV CDEV=$RXE_DEV ;;
-siw) S_NS=A C_NS=B SIP=$SIW_A_IP CIP=$SIW_B_IP SDEV=$SIW_A_DEV CDEV=$SIW_B_DEV ;;
-*) echo "unknown transport $transport" >&2; exit 2 ;;
-esac
+# Raw outputs go to the job directory when there is one (test/vm/run --results).
+if [ -d /tmp/vmio ] && [ -w /tmp/vmio ]; then out=/tmp/vmio/bench; else out=${TMPDIR:-/tmp}/bench.$$; fi
+mkdir -p "$out"
 
 ns() { local n=$1; shift; if [ -n "$n" ]; then ip netns exec "$n" "$@"; else "$@"; fi; }
 
-listening()	# PORT: an rdma_cm listener exists
+listening()	# PORT: an rdma_cm listener exists on the server side
 {
 	ns "$S_NS" rdma resource show cm_id 2>/dev/null | grep -Eq "state LISTEN .*:$1( |$)"
 }
@@ -32,50 +43,78 @@ wait_listening()
 port=19000
 run_pair()	# OUTFILE SERVER_CMD... -- CLIENT_CMD...
 {
-	local out=$1 srv=() pid
+	local file=$1 srv=() pid
 	shift
 	while [ "$1" != -- ]; do srv+=("$1"); shift; done
 	shift
-	ns "$S_NS" "${srv[@]}" >"$out.srv" 2>&1 &
+	ns "$S_NS" taskset -c 0 "${srv[@]}" >"$file.srv" 2>&1 &
 	pid=$!
-	wait_listening "$port" || { echo "server did not listen" >&2; kill "$pid"; return 1; }
-	ns "$C_NS" "$@" >"$out" 2>&1
+	if ! wait_listening "$port"; then
+		echo "server did not listen: $(cat "$file.srv")" >&2
+		kill "$pid"
+		wait "$pid"
+		return 1
+	fi
+	ns "$C_NS" taskset -c 1 "$@" >"$file" 2>&1 || echo "client failed: $(cat "$file")" >&2
 	wait "$pid"
 }
 
-perftest_lat()	# TOOL: prints t_typical
+# perftest's latency line: #bytes #iterations t_min t_max t_typical ...
+perftest_lat()	# TOOL -> "t_min t_typical"
 {
 	port=$((port + 1))
-	run_pair /tmp/pt.$1 "$1" -R -d "$SDEV" -n 1000 -s 2 -p "$port" -- \
-		"$1" -R -d "$CDEV" -n 1000 -s 2 -p "$port" "$SIP" || return
-	awk '$1 == 2 && NF >= 6 { print $5; exit }' /tmp/pt.$1
+	run_pair "$out/$T.$1" "$1" -R -F -d "$SDEV" -n 1000 -s 2 -p "$port" -- \
+		"$1" -R -F -d "$CDEV" -n 1000 -s 2 -p "$port" "$SIP" || return
+	awk '$1 == 2 && NF >= 6 { print $3, $5; exit }' "$out/$T.$1"
 }
 
+# perftest's bandwidth line: #bytes #iterations BW_peak BW_average MsgRate
 perftest_bw()
 {
 	port=$((port + 1))
-	run_pair /tmp/pt.bw ib_write_bw -R -d "$SDEV" -n 5000 -s 65536 -p "$port" -- \
-		ib_write_bw -R -d "$CDEV" -n 5000 -s 65536 -p "$port" "$SIP" || return
-	awk '$1 == 65536 && NF >= 5 { print $4; exit }' /tmp/pt.bw
+	run_pair "$out/$T.bw" ib_write_bw -R -F -d "$SDEV" -n 5000 -s 65536 -t 128 -p "$port" -- \
+		ib_write_bw -R -F -d "$CDEV" -n 5000 -s 65536 -t 128 -p "$port" "$SIP" || return
+	awk '$1 == 65536 && NF >= 5 { print $4; exit }' "$out/$T.bw"
 }
 
-ual()	# TEST KEY
+ual()	# TEST KEY...
 {
+	local test=$1 key v line=
+	shift
 	port=$((port + 1))
-	run_pair /tmp/ual.$1 "$bench" --server --test "$1" --dev "$SIP" --addr "$SIP" --port "$port" -- \
-		"$bench" --client --test "$1" --dev "$CIP" --addr "$SIP" --port "$port" || return
-	sed -n "s/^RESULT .*$2=\([0-9.]*\).*/\1/p" /tmp/ual.$1
+	run_pair "$out/$T.ual.$test" "$bench" --server --test "$test" --dev "$SIP" --addr "$SIP" --port "$port" -- \
+		"$bench" --client --test "$test" --dev "$CIP" --addr "$SIP" --port "$port" || return
+	for key; do
+		v=$(sed -n "s/^RESULT .*$key=\([0-9.]*\).*/\1/p" "$out/$T.ual.$test")
+		line="$line ${v:-n/a}"
+	done
+	echo $line
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3f", a / b; else print "n/a" }'; }
 
-echo "benchmark over $transport ($SDEV -> $CDEV), perftest sizes and iteration counts"
-pl=$(perftest_lat ib_send_lat); ul=$(ual send_lat t_typical_us)
-printf "send/recv latency  2 B x 1000   ib_send_lat -R %8s us   ual_bench %8s us   ratio %s (target <= 1.05)\n" \
-	"$pl" "$ul" "$(ratio "$ul" "$pl")"
-pw=$(perftest_lat ib_write_lat); uw=$(ual write_lat t_typical_us)
-printf "RDMA write latency 2 B x 1000   ib_write_lat -R %7s us   ual_bench %8s us   ratio %s (target <= 1.05)\n" \
-	"$pw" "$uw" "$(ratio "$uw" "$pw")"
-pb=$(perftest_bw); ub=$(ual write_bw bw_MiBps)
-printf "RDMA write BW  64 KiB x 5000    ib_write_bw -R %7s MB/s ual_bench %8s MiB/s ratio %s (target >= 0.98)\n" \
-	"$pb" "$ub" "$(ratio "$ub" "$pb")"
+row()	# LABEL UNIT PERFTEST UAL TARGET
+{
+	printf "%-4s %-28s %10s %10s %8s   %s\n" "$T" "$1 [$2]" "${3:-n/a}" "${4:-n/a}" "$(ratio "${4:-0}" "${3:-0}")" "$5"
+}
+
+printf "%-4s %-28s %10s %10s %8s   %s\n" "" "measurement" "perftest" "ual_bench" "ratio" "target"
+for T; do
+	case $T in
+	rxe) S_NS= C_NS= SIP=$RXE_IP CIP=$RXE_IP SDEV=$RXE_DEV CDEV=$RXE_DEV ;;
+	siw) S_NS=A C_NS=B SIP=$SIW_A_IP CIP=$SIW_B_IP SDEV=$SIW_A_DEV CDEV=$SIW_B_DEV ;;
+	*) echo "unknown transport $T" >&2; exit 2 ;;
+	esac
+	read -r p_min p_typ <<<"$(perftest_lat ib_send_lat)"
+	read -r u_min u_typ <<<"$(ual send_lat t_min_us t_typical_us)"
+	row "send lat 2 B t_min" us "${p_min:-}" "${u_min:-}" "<= 1.05"
+	row "send lat 2 B t_typical" us "${p_typ:-}" "${u_typ:-}" "<= 1.05"
+	read -r p_min p_typ <<<"$(perftest_lat ib_write_lat)"
+	read -r u_min u_typ <<<"$(ual write_lat t_min_us t_typical_us)"
+	row "write lat 2 B t_min" us "${p_min:-}" "${u_min:-}" "<= 1.05"
+	row "write lat 2 B t_typical" us "${p_typ:-}" "${u_typ:-}" "<= 1.05"
+	p_bw=$(perftest_bw)
+	u_bw=$(ual write_bw bw_MBps)
+	row "write BW 64 KiB average" "MB/s" "${p_bw:-}" "${u_bw:-}" ">= 0.98"
+done
+echo "raw outputs: $out"

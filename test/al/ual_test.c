@@ -680,6 +680,7 @@ static int run_client_server_killed(struct side *s)
 {
 	struct ual_sge sge = sge_at(s, R_SOURCE * REGION, REGION);
 	const char *sign = NULL;
+	char why[64];
 	bool have_event = false;
 	struct ual_event ev;
 	struct ual_wc wc;
@@ -702,9 +703,11 @@ static int run_client_server_killed(struct side *s)
 			die("ual_cq_wait: %s", strerror(-rc));
 		if (rc == 0)
 			die("no completion within %d ms", TIMEOUT_MS);
-		if (wc.status != UAL_WC_SUCCESS)
-			sign = ual_wc_status_str(wc.status);
-		else if (ual_eq_poll(s->eq, &ev, 1) == 1 && is_loss(&ev))
+		if (wc.status != UAL_WC_SUCCESS) {
+			snprintf(why, sizeof(why), "write completion: %s (vendor status %u)",
+				 ual_wc_status_str(wc.status), wc.vendor_status);
+			sign = why;
+		} else if (ual_eq_poll(s->eq, &ev, 1) == 1 && is_loss(&ev))
 			have_event = true;
 		if (have_event)
 			sign = ual_event_name(ev.type);
