@@ -2,7 +2,16 @@
 # Everything downloaded or built for the guest lives in the cache, outside the
 # source tree, keyed by the kernel version so a second run reuses it.
 
-VM_CACHE_ROOT=${RDMA_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rdma-dat-vm}
+if [ -n "${RDMA_VM_CACHE:-}" ]; then
+	VM_CACHE_ROOT=$RDMA_VM_CACHE
+elif [ -n "${XDG_CACHE_HOME:-}" ]; then
+	VM_CACHE_ROOT=$XDG_CACHE_HOME/rdma-dat-vm
+elif [ -n "${HOME:-}" ]; then
+	VM_CACHE_ROOT=$HOME/.cache/rdma-dat-vm
+else
+	# No home (some CI runners): a per-user directory that survives reboots.
+	VM_CACHE_ROOT=/var/tmp/rdma-dat-vm-$(id -u)
+fi
 
 vm_die()
 {
