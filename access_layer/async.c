@@ -10,6 +10,10 @@
  * A fatal QP error must also move the endpoint's state machine, which
  * belongs to the endpoint's own queue: the endpoint is parked on that
  * queue's "fatal" list and the queue finishes the job in its progress.
+ *
+ * The device's removal watch (device.c) is drained here too, so that a
+ * removal reaches every queue of the device even when no endpoint or
+ * listener of the consumer is there to hear rdma_cm's event.
  */
 #include <config.h>
 
@@ -139,7 +143,7 @@ static void route(struct ual_device *dev, const struct ibv_async_event *ae)
 		broadcast(dev, UAL_EVENT_PORT_UP, ae);
 		break;
 	case IBV_EVENT_DEVICE_FATAL:
-		broadcast(dev, UAL_EVENT_DEVICE_FATAL, ae);
+		ual_device_lost(dev, ual_dev_loss_from_async(ae->event_type));
 		break;
 	default:
 		break;	/* LID/PKEY/GID/SM changes: not the consumer's business */
@@ -149,12 +153,20 @@ static void route(struct ual_device *dev, const struct ibv_async_event *ae)
 void ual_async_drain(struct ual_device *dev)
 {
 	struct ibv_async_event ae;
+	struct rdma_cm_event *cm;
+	enum ual_dev_loss loss;
 
 	if (pthread_mutex_trylock(&dev->async_lock))
 		return;	/* another queue is on it */
 	while (!ibv_get_async_event(dev->verbs, &ae)) {
 		route(dev, &ae);
 		ibv_ack_async_event(&ae);
+	}
+	while (!rdma_get_cm_event(dev->watch_channel, &cm)) {
+		loss = ual_dev_loss_from_cm(cm->event);
+		rdma_ack_cm_event(cm);
+		if (loss != UAL_LOSS_NONE)
+			ual_device_lost(dev, loss);
 	}
 	pthread_mutex_unlock(&dev->async_lock);
 }

@@ -162,9 +162,16 @@ static void fill_error(struct ual_ep *ep, const struct cm_input *ci,
 			    ep->opts.retries);
 		break;
 	case UAL_EVENT_CONN_BROKEN:
+		if (ci->in == UAL_IN_DEVICE_REMOVAL) {
+			enum ual_dev_loss loss = ual_device_loss(ep->dev);
+
+			ual_dev_loss_error(&ev->error,
+					   loss ? loss : UAL_LOSS_REMOVED,
+					   ep->dev->attr.name, "endpoint");
+			break;
+		}
 		ual_err_set(&ev->error, errnum ? errnum : EIO,
-			    ci->in == UAL_IN_DEVICE_REMOVAL ? "RDMA_CM_EVENT_DEVICE_REMOVAL"
-							    : "QP fatal async event",
+			    "QP fatal async event",
 			    "the connection is lost; destroy the endpoint");
 		break;
 	default:
@@ -227,6 +234,19 @@ static void deliver(struct ual_ep *ep, const struct cm_input *ci,
 	ual_eq_push(ep->eq, n);
 }
 
+/*
+ * The device is gone: nothing will ever complete the work posted to the
+ * QP (soft devices keep the QP alive until user space lets go, but its
+ * peer and its cm id are gone).  In the error state the provider flushes
+ * what is queued and what is posted later, so no consumer waits forever.
+ */
+static void ep_flush_qp(struct ual_ep *ep)
+{
+	struct ibv_qp_attr a = { .qp_state = IBV_QPS_ERR };
+
+	ibv_modify_qp(ep->qp, &a, IBV_QP_STATE);
+}
+
 static void ep_act(struct ual_ep *ep, const struct cm_input *ci,
 		   const struct ual_conn_step *st)
 {
@@ -257,6 +277,8 @@ static void ep_act(struct ual_ep *ep, const struct cm_input *ci,
 		/* A consumer timeout or disconnect really stops the attempt. */
 		if (ci->in == UAL_IN_TIMEOUT || ci->in == UAL_IN_LOCAL_DISCONNECT)
 			ep_replace_id(ep, NULL);
+		else if (ci->in == UAL_IN_DEVICE_REMOVAL)
+			ep_flush_qp(ep);
 		break;
 	default:
 		break;
@@ -288,7 +310,11 @@ void ual_ep_qp_fatal(struct ual_ep *ep, enum ibv_event_type what)
 {
 	struct cm_input ci = { .in = UAL_IN_QP_FATAL, .status = -EIO };
 
-	(void)what;
+	/* ual_device_lost() parks every endpoint of a lost device here. */
+	if (what == IBV_EVENT_DEVICE_FATAL) {
+		ci.in = UAL_IN_DEVICE_REMOVAL;
+		ci.status = -ENODEV;
+	}
 	ep_apply(ep, &ci);
 }
 
@@ -438,16 +464,40 @@ static void listener_event(struct ual_eq *eq, struct ual_listener *ls,
 		return;
 	n->ev.listener = ls;
 	n->ev.context = ls->context;
-	ual_err_set(&n->ev.error, ENODEV, "RDMA_CM_EVENT_DEVICE_REMOVAL",
-		    "the device under the listener went away");
+	n->ev.status = cm->event;
+	ual_dev_loss_error(&n->ev.error, UAL_LOSS_REMOVED, ls->dev->attr.name,
+			   "listener");
 	ual_eq_push(eq, n);
+}
+
+/* The device under the cm id of @kind, whatever owns the id. */
+static struct ual_device *owner_device(enum ual_owner_kind *kind)
+{
+	switch (kind ? *kind : 0) {
+	case UAL_OWNER_EP:
+		return ((struct ual_ep *)kind)->dev;
+	case UAL_OWNER_LISTENER:
+		return ((struct ual_listener *)kind)->dev;
+	case UAL_OWNER_REQ:
+		return ((struct ual_conn_req *)kind)->dev;
+	default:
+		return NULL;
+	}
 }
 
 void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *cm)
 {
 	enum ual_owner_kind *kind = cm->id->context;
 	struct cm_input ci = { .cm = cm, .status = cm->status };
+	struct ual_device *dev;
 
+	/*
+	 * The first cm id to hear of a removal tells the whole device, so
+	 * that DEVICE_REMOVED is queued before this object's own event.
+	 */
+	dev = owner_device(kind);
+	if (dev && ual_dev_loss_from_cm(cm->event) != UAL_LOSS_NONE)
+		ual_device_lost(dev, ual_dev_loss_from_cm(cm->event));
 	if (cm->event == RDMA_CM_EVENT_CONNECT_REQUEST) {
 		request_arrived(eq, cm);
 	} else if (kind && *kind == UAL_OWNER_EP) {

@@ -14,6 +14,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netdb.h>
@@ -333,8 +334,88 @@ int ual_device_no_errno(struct ual_device *dev, const char *step,
 	return -ENOSPC;
 }
 
-static struct ual_device *device_create(struct ibv_context *verbs,
-					uint8_t port, struct ual_error *err)
+/*
+ * Opens the removal watch (see struct ual_device): a cm id bound to the
+ * device's address on a channel of its own.
+ */
+static int watch_open(struct ual_device *dev, const struct sockaddr *addr,
+		      struct ual_error *err)
+{
+	int errnum;
+
+	dev->watch_channel = rdma_create_event_channel();
+	if (!dev->watch_channel)
+		return ual_err_set(err, errno ? errno : ENODEV,
+				   "rdma_create_event_channel",
+				   "the removal watch of %s", dev->attr.name);
+	fcntl(dev->watch_channel->fd, F_SETFL,
+	      fcntl(dev->watch_channel->fd, F_GETFL) | O_NONBLOCK);
+	if (rdma_create_id(dev->watch_channel, &dev->watch_id, dev,
+			   RDMA_PS_TCP))
+		return ual_err_set(err, errno, "rdma_create_id",
+				   "the removal watch of %s", dev->attr.name);
+	if (rdma_bind_addr(dev->watch_id, (struct sockaddr *)addr)) {
+		errnum = errno;
+		ual_err_set(err, errnum, "rdma_bind_addr",
+			    "the removal watch of %s", dev->attr.name);
+		ual_err_context(err, dev->attr.name, addr);
+		return -errnum;
+	}
+	if (dev->watch_id->verbs != dev->verbs) {
+		ual_err_set(err, EXDEV, "rdma_bind_addr",
+			    "the address moved to another device while %s was being opened",
+			    dev->attr.name);
+		ual_err_context(err, dev->attr.name, addr);
+		return -EXDEV;
+	}
+	return 0;
+}
+
+static void watch_close(struct ual_device *dev)
+{
+	if (dev->watch_id)
+		rdma_destroy_id(dev->watch_id);
+	if (dev->watch_channel)
+		rdma_destroy_event_channel(dev->watch_channel);
+	dev->watch_id = NULL;
+	dev->watch_channel = NULL;
+}
+
+/*
+ * librdmacm keeps one verbs context per device open for as long as it
+ * believes the device exists, and it notices that a device is gone only
+ * when it rescans the device list.  Once this process holds no cm id and
+ * no verbs object of a removed device any more, a rescan lets librdmacm
+ * close that context: the last reference the kernel waits for before
+ * "rdma link delete" (or a hot unplug) can finish.
+ */
+static void rdma_cm_forget_removed(void)
+{
+	struct ibv_context **list;
+	int n;
+
+	list = rdma_get_devices(&n);
+	if (list)
+		rdma_free_devices(list);
+}
+
+static void device_free(struct ual_device *dev)
+{
+	bool removed = dev->lost == UAL_LOSS_REMOVED;
+
+	if (dev->pd)
+		ibv_dealloc_pd(dev->pd);
+	watch_close(dev);
+	free(dev->qp_table);
+	pthread_mutex_destroy(&dev->lock);
+	pthread_mutex_destroy(&dev->async_lock);
+	free(dev);
+	if (removed)
+		rdma_cm_forget_removed();
+}
+
+static struct ual_device *device_create(const struct probe_result *r,
+					struct ual_error *err)
 {
 	struct ual_device *dev = calloc(1, sizeof(*dev));
 
@@ -342,19 +423,24 @@ static struct ual_device *device_create(struct ibv_context *verbs,
 		ual_err_set(err, ENOMEM, "calloc", NULL);
 		return NULL;
 	}
-	dev->verbs = verbs;
-	dev->pd = ibv_alloc_pd(verbs);
-	if (!dev->pd) {
-		ual_err_set(err, errno ? errno : ENOMEM, "ibv_alloc_pd", NULL);
-		ual_err_context(err, ibv_get_device_name(verbs->device), NULL);
-		free(dev);
-		return NULL;
-	}
+	dev->verbs = r->verbs;
+	dev->addr = r->addr;
 	dev->refs = 1;
 	pthread_mutex_init(&dev->lock, NULL);
 	pthread_mutex_init(&dev->async_lock, NULL);
 	ual_list_init(&dev->eqs);
-	ual_device_fill_attr(dev, port ? port : 1);
+	dev->pd = ibv_alloc_pd(r->verbs);
+	if (!dev->pd) {
+		ual_err_set(err, errno ? errno : ENOMEM, "ibv_alloc_pd", NULL);
+		ual_err_context(err, ibv_get_device_name(r->verbs->device), NULL);
+		device_free(dev);
+		return NULL;
+	}
+	ual_device_fill_attr(dev, r->port ? r->port : 1);
+	if (watch_open(dev, (struct sockaddr *)&r->addr, err)) {
+		device_free(dev);
+		return NULL;
+	}
 	return dev;
 }
 
@@ -397,11 +483,9 @@ static struct ual_device *device_get_or_create(const struct probe_result *r,
 			return dev;
 		}
 	}
-	dev = device_create(r->verbs, r->port, err);
-	if (dev) {
-		dev->addr = r->addr;
+	dev = device_create(r, err);
+	if (dev)
 		ual_list_add(&devices, &dev->link);
-	}
 	pthread_mutex_unlock(&devices_lock);
 	return dev;
 }
@@ -441,13 +525,8 @@ void ual_device_put(struct ual_device *dev)
 	if (last)
 		ual_list_del(&dev->link);
 	pthread_mutex_unlock(&devices_lock);
-	if (!last)
-		return;
-	ibv_dealloc_pd(dev->pd);
-	free(dev->qp_table);
-	pthread_mutex_destroy(&dev->lock);
-	pthread_mutex_destroy(&dev->async_lock);
-	free(dev);
+	if (last)
+		device_free(dev);
 }
 
 void ual_device_close(struct ual_device *dev)
@@ -519,6 +598,80 @@ int ual_device_list(struct ual_device_info **out, int *count,
 	*out = info;
 	*count = n;
 	return 0;
+}
+
+/* ---- losing the device ------------------------------------------------ */
+
+enum ual_dev_loss ual_device_loss(struct ual_device *dev)
+{
+	enum ual_dev_loss loss;
+
+	pthread_mutex_lock(&dev->lock);
+	loss = dev->lost;
+	pthread_mutex_unlock(&dev->lock);
+	return loss;
+}
+
+/* Called with dev->lock held. */
+static void tell_queues(struct ual_device *dev, enum ual_dev_loss loss)
+{
+	struct ual_list *l;
+
+	for (l = dev->eqs.next; l != &dev->eqs; l = l->next) {
+		struct ual_eq *eq = ual_container_of(l, struct ual_eq, dev_link);
+		struct ual_event_node *n = ual_event_alloc(ual_dev_loss_event(loss));
+
+		if (!n)
+			continue;
+		n->ev.context = eq->context;
+		n->ev.status = loss == UAL_LOSS_FATAL ? IBV_EVENT_DEVICE_FATAL
+						      : RDMA_CM_EVENT_DEVICE_REMOVAL;
+		ual_dev_loss_error(&n->ev.error, loss, dev->attr.name,
+				   "event queue");
+		ual_eq_push(eq, n);
+	}
+}
+
+/*
+ * Called with dev->lock held.  Every endpoint's state machine belongs to
+ * its own queue, so the endpoint is parked there like one hit by a fatal
+ * QP error; its queue reports CONN_BROKEN unless its own cm id's removal
+ * event got there first.
+ */
+static void break_endpoints(struct ual_device *dev)
+{
+	struct ual_ep *ep;
+	uint32_t i;
+
+	for (i = 0; i < dev->qp_table_size; i++) {
+		ep = dev->qp_table[i];
+		if (!ep)
+			continue;
+		pthread_mutex_lock(&ep->eq->lock);
+		if (ual_list_empty(&ep->fatal_link)) {
+			ep->fatal_what = IBV_EVENT_DEVICE_FATAL;
+			ual_list_add(&ep->eq->fatal, &ep->fatal_link);
+		}
+		pthread_mutex_unlock(&ep->eq->lock);
+		ual_eq_wake(ep->eq);
+	}
+}
+
+void ual_device_lost(struct ual_device *dev, enum ual_dev_loss loss)
+{
+	bool first;
+
+	pthread_mutex_lock(&dev->lock);
+	if (!ual_dev_loss_escalates(dev->lost, loss)) {
+		pthread_mutex_unlock(&dev->lock);
+		return;
+	}
+	first = dev->lost == UAL_LOSS_NONE;
+	dev->lost = loss;
+	tell_queues(dev, loss);
+	if (first)
+		break_endpoints(dev);
+	pthread_mutex_unlock(&dev->lock);
 }
 
 /* ---- QP number → endpoint (open addressing, linear probing) ---- */

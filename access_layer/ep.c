@@ -235,11 +235,15 @@ int ual_ep_destroy(struct ual_ep *ep, struct ual_error *err)
 		rdma_disconnect(ep->id);
 	ual_timer_cancel(eq, &ep->retry_timer);
 	ual_timer_cancel(eq, &ep->deadline);
+	/*
+	 * Out of the QP table first: a device loss parks the endpoints it
+	 * finds there on their queue's fatal list, which is emptied next.
+	 */
+	ual_device_qp_remove(ep->dev, ep);
 	pthread_mutex_lock(&eq->lock);
 	if (!ual_list_empty(&ep->fatal_link))
 		ual_list_del(&ep->fatal_link);
 	pthread_mutex_unlock(&eq->lock);
-	ual_device_qp_remove(ep->dev, ep);
 	if (ep->id) {
 		ep->id->qp = NULL;
 		rdma_destroy_id(ep->id);

@@ -65,6 +65,9 @@ static int eq_open_fds(struct ual_eq *eq, struct ual_error *err)
 		set_nonblock(eq->dev->verbs->async_fd);
 		if (epoll_add(eq->epfd, eq->dev->verbs->async_fd))
 			return ual_err_set(err, errno, "epoll_ctl", "async fd");
+		if (epoll_add(eq->epfd, eq->dev->watch_channel->fd))
+			return ual_err_set(err, errno, "epoll_ctl",
+					   "removal watch fd");
 	}
 	return 0;
 }
@@ -171,16 +174,22 @@ void ual_eq_push_locked(struct ual_eq *eq, struct ual_event_node *n)
 	ual_list_add(&eq->ready, &n->link);
 }
 
-/* Queues @n and wakes whoever sleeps on the queue's fd. */
-void ual_eq_push(struct ual_eq *eq, struct ual_event_node *n)
+/* Makes the queue's fd readable so that its next progress runs. */
+void ual_eq_wake(struct ual_eq *eq)
 {
 	uint64_t one = 1;
 
+	if (write(eq->wakefd, &one, sizeof(one)) < 0)
+		return;	/* counter saturated: the fd is readable anyway */
+}
+
+/* Queues @n and wakes whoever sleeps on the queue's fd. */
+void ual_eq_push(struct ual_eq *eq, struct ual_event_node *n)
+{
 	pthread_mutex_lock(&eq->lock);
 	ual_eq_push_locked(eq, n);
 	pthread_mutex_unlock(&eq->lock);
-	if (write(eq->wakefd, &one, sizeof(one)) < 0)
-		return;	/* counter saturated: the fd is readable anyway */
+	ual_eq_wake(eq);
 }
 
 static bool names(const struct ual_event *ev, const void *object)

@@ -136,6 +136,23 @@ void ual_conn_step(enum ual_ep_state state, enum ual_conn_input in,
 		   enum ual_reject_reason reason, bool may_retry,
 		   struct ual_conn_step *out);
 
+/* ---- dev_loss.c: a device removed or failed ------------------------- */
+enum ual_dev_loss {
+	UAL_LOSS_NONE = 0,
+	UAL_LOSS_FATAL,			/* IBV_EVENT_DEVICE_FATAL */
+	UAL_LOSS_REMOVED,		/* RDMA_CM_EVENT_DEVICE_REMOVAL */
+};
+
+enum ual_dev_loss ual_dev_loss_from_cm(enum rdma_cm_event_type ev);
+enum ual_dev_loss ual_dev_loss_from_async(enum ibv_event_type ev);
+/* True when @now must be reported although @before already was. */
+bool ual_dev_loss_escalates(enum ual_dev_loss before, enum ual_dev_loss now);
+/* The event every queue of the device gets for @loss. */
+enum ual_event_type ual_dev_loss_event(enum ual_dev_loss loss);
+/* Fills @err for @object ("endpoint", "listener", ...) of @device. */
+void ual_dev_loss_error(struct ual_error *err, enum ual_dev_loss loss,
+			const char *device, const char *object);
+
 /* ================================================================== */
 /* Objects (verbs-dependent part)                                     */
 /* ================================================================== */
@@ -193,6 +210,16 @@ struct ual_device {
 	uint32_t page_size;
 	uint32_t siw_qp_pages;
 	uint32_t siw_other_pages;
+	/*
+	 * The removal watch: a cm id of the layer's own, bound to the
+	 * device, on a channel every event queue of the device polls.  It
+	 * hears RDMA_CM_EVENT_DEVICE_REMOVAL even when the consumer has no
+	 * endpoint or listener, and while it exists librdmacm keeps its
+	 * verbs context (under our PD) open.  It goes with the last put.
+	 */
+	struct rdma_event_channel *watch_channel;
+	struct rdma_cm_id *watch_id;
+	enum ual_dev_loss lost;		/* under lock; set once per cause */
 };
 
 struct ual_event_node {
@@ -282,7 +309,7 @@ struct ual_ep {
 	uint32_t pdata_len;
 	bool connect_sent;
 	struct ual_list fatal_link;	/* in eq->fatal */
-	enum ibv_event_type fatal_what;
+	enum ibv_event_type fatal_what;	/* DEVICE_FATAL: the device is lost */
 	bool ud_resolve;
 	int last_post_error;
 	uint32_t siw_pages;
@@ -326,6 +353,9 @@ int ual_device_no_errno(struct ual_device *dev, const char *step,
 			const char *what, uint32_t sq, uint32_t rq,
 			struct ual_error *err);
 void ual_device_siw_account(struct ual_device *dev, bool qp, int pages);
+/* The device is lost: tell every queue, break every endpoint (once). */
+void ual_device_lost(struct ual_device *dev, enum ual_dev_loss loss);
+enum ual_dev_loss ual_device_loss(struct ual_device *dev);
 
 /* async.c */
 void ual_async_drain(struct ual_device *dev);
@@ -334,6 +364,7 @@ void ual_async_drain(struct ual_device *dev);
 struct ual_event_node *ual_event_alloc(enum ual_event_type type);
 void ual_eq_push(struct ual_eq *eq, struct ual_event_node *n);
 void ual_eq_push_locked(struct ual_eq *eq, struct ual_event_node *n);
+void ual_eq_wake(struct ual_eq *eq);
 void ual_eq_forget(struct ual_eq *eq, const void *object);
 void ual_timer_arm(struct ual_eq *eq, struct ual_timer *t, uint32_t ms);
 void ual_timer_cancel(struct ual_eq *eq, struct ual_timer *t);

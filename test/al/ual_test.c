@@ -20,12 +20,17 @@
  *   qpfill    one process creates endpoints until the device refuses one
  *   ud        datagram exchange after SIDR resolution
  *   portdown  waits for a port-down event (the case takes the link down)
+ *   devremove a connected pair on a device the case then deletes: both
+ *             sides must see the removal as events, get errors (not a
+ *             crash) from posts and polls, and free everything so that
+ *             the kernel can finish removing the device
  *
  * Prints "ready port N" when listening and "PASS ..." at the end; any
  * failure prints "FAIL: ..." and exits 1.
  */
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -1119,13 +1124,182 @@ static int run_portdown(struct side *s)
 	return 0;
 }
 
+/* ---- device removal ------------------------------------------------------ */
+
+/* What one side saw of the removal, in the order it arrived. */
+struct removal {
+	bool device;		/* DEVICE_REMOVED (or DEVICE_FATAL) on the queue */
+	bool ep;		/* CONN_BROKEN on the endpoint */
+	bool listener;		/* LISTEN_ERROR on the listener (server) */
+	uint64_t t0;
+};
+
+/* Open descriptors of verbs devices: what the kernel waits for. */
+static int uverbs_fds(void)
+{
+	char path[300], target[256];
+	struct dirent *d;
+	int count = 0;
+	ssize_t len;
+	DIR *dir;
+
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
+		len = readlink(path, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		if (strstr(target, "uverbs") || strstr(target, "[infinibandevent]"))
+			count++;
+	}
+	closedir(dir);
+	return count;
+}
+
+static bool removal_done(const struct side *s, const struct removal *r)
+{
+	return r->device && r->ep && (!s->o.server || r->listener);
+}
+
+static void removal_note(struct side *s, struct removal *r,
+			 const struct ual_event *ev, struct ual_listener *ls)
+{
+	char buf[512];
+
+	if (!r->t0)
+		r->t0 = now_ms();
+	say("event after %llu ms: %s%s%s",
+	    (unsigned long long)(now_ms() - r->t0), ual_event_name(ev->type),
+	    ev->error.errnum ? ": " : "",
+	    ev->error.errnum ? ual_strerror(&ev->error, buf, sizeof(buf)) : "");
+	switch (ev->type) {
+	case UAL_EVENT_DEVICE_REMOVED:
+	case UAL_EVENT_DEVICE_FATAL:
+		if (ev->context != s)
+			die("device event carries context %p, not the queue's", ev->context);
+		if (ev->type == UAL_EVENT_DEVICE_REMOVED &&
+		    (ev->error.errnum != ENODEV || !strstr(ev->error.detail, "removed")))
+			die("DEVICE_REMOVED does not say what happened: %s",
+			    ual_strerror(&ev->error, buf, sizeof(buf)));
+		r->device = true;
+		break;
+	case UAL_EVENT_CONN_BROKEN:
+		if (ev->ep != s->ep)
+			die("CONN_BROKEN for an endpoint that is not ours");
+		if (ev->error.errnum != ENODEV || !strstr(ev->error.detail, "removed"))
+			die("CONN_BROKEN does not name the device removal: %s",
+			    ual_strerror(&ev->error, buf, sizeof(buf)));
+		r->ep = true;
+		break;
+	case UAL_EVENT_LISTEN_ERROR:
+		if (!ls || ev->listener != ls)
+			die("LISTEN_ERROR for a listener that is not ours");
+		r->listener = true;
+		break;
+	case UAL_EVENT_EP_ERROR:
+	case UAL_EVENT_PORT_DOWN:
+	case UAL_EVENT_CONN_DISCONNECTED:
+		break;	/* may come first, depending on the driver */
+	default:
+		die("unexpected event '%s'", ual_event_name(ev->type));
+	}
+}
+
+/* After the removal: a post and a poll must fail cleanly or report flushes. */
+static void removal_probe_data_path(struct side *s)
+{
+	struct ual_sge sge = sge_at(s, R_SEND * REGION, MSG_LEN);
+	struct ual_wc wc[8];
+	char why[160];
+	int rc, n, i;
+
+	rc = ual_post_send(s->ep, &sge, 1, 77, UAL_POST_SIGNALED);
+	say("post after removal: %s", rc ? ual_post_strerror(rc, s->ep, why, sizeof(why))
+				      : "accepted");
+	for (i = 0; i < 2; i++) {
+		struct ual_cq *cq = i ? s->rcq : s->scq;
+
+		while ((n = ual_cq_poll(cq, wc, 8)) > 0)
+			say("%s CQ after removal: %d completion(s), first %s",
+			    i ? "receive" : "send", n, ual_wc_status_str(wc[0].status));
+		if (n < 0)
+			say("%s CQ poll after removal: %s", i ? "receive" : "send",
+			    strerror(-n));
+	}
+	say("endpoint state after removal: %s", ual_ep_state_name(ual_ep_get_state(s->ep)));
+}
+
+static int run_devremove(struct side *s)
+{
+	char name[UAL_NAME_MAX], path[UAL_NAME_MAX + 32];
+	struct ual_listener *ls = NULL;
+	struct removal r = { 0 };
+	uint64_t deadline, freed;
+	struct ual_event ev;
+	int n;
+
+	if (s->o.server) {
+		ls = start_listen(s, UAL_EP_RC);
+		ev = expect(s, UAL_EVENT_CONN_REQUEST);
+		server_accept(s, ev.req);
+		expect(s, UAL_EVENT_CONN_ESTABLISHED);
+		expect_msg(s, "ping");
+	} else {
+		client_connect(s, 0);
+		send_msg(s, "ping");
+	}
+	say("connected, uverbs fds %d; ready for removal", uverbs_fds());
+	/* The case deletes the device now; nothing here knows when. */
+	deadline = now_ms() + 5 * TIMEOUT_MS;
+	while (!removal_done(s, &r)) {
+		if (now_ms() >= deadline)
+			break;
+		n = ual_eq_wait(s->eq, &ev, 1, (int)(deadline - now_ms()));
+		if (n < 0)
+			die("ual_eq_wait: %s", strerror(-n));
+		if (n == 1)
+			removal_note(s, &r, &ev, ls);
+	}
+	if (!removal_done(s, &r))
+		say("missing after %d ms:%s%s%s", 5 * TIMEOUT_MS,
+		    r.device ? "" : " DEVICE_REMOVED", r.ep ? "" : " CONN_BROKEN",
+		    !s->o.server || r.listener ? "" : " LISTEN_ERROR");
+	removal_probe_data_path(s);
+	if (ls)
+		ual_listener_destroy(ls);
+	snprintf(name, sizeof(name), "%s", s->attr.name);
+	close_side(s);
+	freed = now_ms();
+	say("freed everything %llu ms after the first event; uverbs fds %d",
+	    (unsigned long long)(freed - r.t0), uverbs_fds());
+	if (!removal_done(s, &r))
+		die("the removal was not reported completely");
+	/*
+	 * Still running: the kernel can finish the removal only if nothing
+	 * of the device is held open by this process any more.
+	 */
+	snprintf(path, sizeof(path), "/sys/class/infiniband/%s", name);
+	while (access(path, F_OK) == 0) {
+		if (now_ms() - freed > TIMEOUT_MS)
+			die("%s still exists %d ms after everything was freed (uverbs fds %d): the process keeps it open",
+			    name, TIMEOUT_MS, uverbs_fds());
+		usleep(50 * 1000);
+	}
+	say("the kernel finished removing %s %llu ms after everything was freed, this process still running",
+	    name, (unsigned long long)(now_ms() - freed));
+	return 0;
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: ual_test --server|--client --dev SPEC [--addr ADDR] [--port N]\n"
-		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown]\n"
+		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown|devremove]\n"
 		"                [--disconnect client|server] [--count N] [--wr N] [--srq] [--fill]\n");
 	exit(2);
 }
@@ -1198,6 +1372,8 @@ static int run(struct side *s)
 		return srv ? run_server_ud(s) : run_client_ud(s);
 	if (!strcmp(t, "portdown"))
 		return run_portdown(s);
+	if (!strcmp(t, "devremove"))
+		return run_devremove(s);
 	usage();
 	return 2;
 }
