@@ -8,6 +8,7 @@
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../access_layer/ual_internal.h"
 
@@ -221,6 +222,82 @@ START_TEST(unexpected_events_are_ignored)
 }
 END_TEST
 
+/* ---- device loss (dev_loss.c) ---------------------------------------- */
+
+START_TEST(device_loss_mapping)
+{
+	ck_assert_int_eq(ual_dev_loss_from_cm(RDMA_CM_EVENT_DEVICE_REMOVAL), UAL_LOSS_REMOVED);
+	ck_assert_int_eq(ual_dev_loss_from_cm(RDMA_CM_EVENT_DISCONNECTED), UAL_LOSS_NONE);
+	ck_assert_int_eq(ual_dev_loss_from_cm(RDMA_CM_EVENT_ADDR_CHANGE), UAL_LOSS_NONE);
+	ck_assert_int_eq(ual_dev_loss_from_async(IBV_EVENT_DEVICE_FATAL), UAL_LOSS_FATAL);
+	ck_assert_int_eq(ual_dev_loss_from_async(IBV_EVENT_PORT_ERR), UAL_LOSS_NONE);
+	ck_assert_int_eq(ual_dev_loss_from_async(IBV_EVENT_QP_FATAL), UAL_LOSS_NONE);
+	ck_assert_int_eq(ual_dev_loss_event(UAL_LOSS_REMOVED), UAL_EVENT_DEVICE_REMOVED);
+	ck_assert_int_eq(ual_dev_loss_event(UAL_LOSS_FATAL), UAL_EVENT_DEVICE_FATAL);
+	ck_assert_int_eq(ual_dev_loss_event(UAL_LOSS_NONE), UAL_EVENT_NONE);
+	ck_assert_str_eq(ual_event_name(UAL_EVENT_DEVICE_REMOVED), "device removed");
+}
+END_TEST
+
+/* Each queue hears once per cause; a removal after a fatal error counts. */
+START_TEST(device_loss_reported_once)
+{
+	ck_assert(ual_dev_loss_escalates(UAL_LOSS_NONE, UAL_LOSS_REMOVED));
+	ck_assert(ual_dev_loss_escalates(UAL_LOSS_NONE, UAL_LOSS_FATAL));
+	ck_assert(ual_dev_loss_escalates(UAL_LOSS_FATAL, UAL_LOSS_REMOVED));
+	ck_assert(!ual_dev_loss_escalates(UAL_LOSS_REMOVED, UAL_LOSS_REMOVED));
+	ck_assert(!ual_dev_loss_escalates(UAL_LOSS_REMOVED, UAL_LOSS_FATAL));
+	ck_assert(!ual_dev_loss_escalates(UAL_LOSS_FATAL, UAL_LOSS_FATAL));
+	ck_assert(!ual_dev_loss_escalates(UAL_LOSS_NONE, UAL_LOSS_NONE));
+	ck_assert(!ual_dev_loss_escalates(UAL_LOSS_FATAL, UAL_LOSS_NONE));
+}
+END_TEST
+
+START_TEST(device_loss_error_says_what_to_do)
+{
+	struct ual_error e;
+	char buf[512];
+
+	ual_dev_loss_error(&e, UAL_LOSS_REMOVED, "dr_rxe", "endpoint");
+	ck_assert_int_eq(e.errnum, ENODEV);
+	ck_assert_str_eq(e.step, "RDMA_CM_EVENT_DEVICE_REMOVAL");
+	ck_assert_str_eq(e.device, "dr_rxe");
+	ck_assert_ptr_nonnull(strstr(e.detail, "dr_rxe was removed"));
+	ck_assert_ptr_nonnull(strstr(e.detail, "destroy the endpoint"));
+	ck_assert_ptr_nonnull(strstr(e.detail, "the kernel waits"));
+	ual_strerror(&e, buf, sizeof(buf));
+	ck_assert_ptr_nonnull(strstr(buf, "No such device"));
+
+	ual_dev_loss_error(&e, UAL_LOSS_FATAL, "mlx5_0", "listener");
+	ck_assert_int_eq(e.errnum, EIO);
+	ck_assert_str_eq(e.step, "IBV_EVENT_DEVICE_FATAL");
+	ck_assert_ptr_nonnull(strstr(e.detail, "mlx5_0 failed"));
+	ck_assert_ptr_nonnull(strstr(e.detail, "destroy the listener"));
+}
+END_TEST
+
+/* Whatever state an endpoint is in, a lost device breaks it exactly once. */
+START_TEST(device_loss_breaks_every_endpoint_once)
+{
+	struct ual_conn_step st;
+	int s;
+
+	for (s = UAL_EP_IDLE; s < UAL_EP_STATE_COUNT; s++) {
+		st = run((enum ual_ep_state)s, UAL_IN_DEVICE_REMOVAL, 0, true);
+		if (s == UAL_EP_FAILED) {
+			ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+			continue;
+		}
+		ck_assert_int_eq(st.next, UAL_EP_FAILED);
+		ck_assert_int_eq(st.deliver, UAL_EVENT_CONN_BROKEN);
+		/* Cancel (QP to error), never a retry on a device that is gone. */
+		ck_assert_int_eq(st.action, UAL_ACT_CANCEL);
+		st = run(st.next, UAL_IN_DEVICE_REMOVAL, 0, true);
+		ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+	}
+}
+END_TEST
+
 static Suite *conn_suite(void)
 {
 	Suite *s = suite_create("ual_conn");
@@ -238,6 +315,12 @@ static Suite *conn_suite(void)
 	tcase_add_test(t, timeout_cancels_pending_only);
 	tcase_add_test(t, passive_side);
 	tcase_add_test(t, unexpected_events_are_ignored);
+	suite_add_tcase(s, t);
+	t = tcase_create("device_loss");
+	tcase_add_test(t, device_loss_mapping);
+	tcase_add_test(t, device_loss_reported_once);
+	tcase_add_test(t, device_loss_error_says_what_to_do);
+	tcase_add_test(t, device_loss_breaks_every_endpoint_once);
 	suite_add_tcase(s, t);
 	return s;
 }
