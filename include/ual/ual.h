@@ -184,8 +184,9 @@ enum ual_event_type {
 	UAL_EVENT_SRQ_ERROR,
 	UAL_EVENT_PORT_DOWN,		/* device: .port_num */
 	UAL_EVENT_PORT_UP,
-	UAL_EVENT_DEVICE_FATAL,		/* device is unusable */
-	UAL_EVENT_DEVICE_REMOVED,
+	UAL_EVENT_DEVICE_FATAL,		/* device is unusable: free its objects */
+	UAL_EVENT_DEVICE_REMOVED,	/* device is gone: free its objects,
+					 * the kernel waits for that */
 	UAL_EVENT_LISTEN_ERROR,		/* listener died (device removal) */
 	UAL_EVENT_SOFTWARE,		/* ual_eq_post_software() */
 	UAL_EVENT_TYPE_COUNT
@@ -253,7 +254,8 @@ typedef void (*ual_event_handler)(struct ual_eq *eq,
 
 /*
  * Creates an event queue.  If @dev is non-NULL, the queue also receives
- * that device's unaffiliated events (port up/down, device fatal).
+ * that device's unaffiliated events (port up/down, device fatal, device
+ * removed: see doc/access_layer.md, "Device removal").
  * Affiliated events go to the queue of the object they concern.
  */
 int ual_eq_create(struct ual_device *dev, void *context, struct ual_eq **eq,
