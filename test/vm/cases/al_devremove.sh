@@ -9,7 +9,7 @@
 . "$SRCDIR/test/vm/lib.sh"
 
 T=$BUILDDIR/test/al/ual_test
-PORT=7471
+PORT=$CASE_PORT
 case $TRANSPORT in
 rxe) IF=drr0 PEER=drr1 DEV=dr_rxe NET=192.168.95 ;;
 siw) IF=drs0 PEER=drs1 DEV=dr_siw NET=192.168.94 ;;
