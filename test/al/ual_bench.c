@@ -7,15 +7,20 @@
  *   send_lat   ping-pong of sends, one-way latency = RTT/2 (ib_send_lat)
  *   write_lat  ping-pong of RDMA writes, each side polling the last byte
  *              of its buffer (ib_write_lat)
- *   write_bw   stream of RDMA writes, queue depth 128, one completion
- *              every 100 posts (ib_write_bw)
+ *   write_bw   stream of RDMA writes, up to the TX depth in flight, one
+ *              completion every cq-mod posts (ib_write_bw)
  *
  * Defaults follow perftest 4.5: 2 bytes x 1000 iterations for latency,
- * 65536 bytes x 5000 iterations for bandwidth; payloads that fit go
- * inline.  Completions are polled (busy), as perftest does.  Latency is
- * reported as perftest reports it: half of the gap between consecutive
- * posts, t_min and t_typical (median).  Bandwidth is in MB/s with
- * MB = 2^20 bytes, perftest's unit.  Output: one "RESULT" line.
+ * 65536 bytes x 5000 iterations for bandwidth, TX depth 1 (latency) or
+ * 128, 512 receives for the send test.  perftest picks its inline size
+ * and CQ moderation per device and prints them; --inline and --cq-mod
+ * take those values (bench.sh passes them), so that both tools post the
+ * same work requests.  Without --inline the layer decides (it inlines
+ * whatever fits the endpoint).  Completions are polled (busy), as
+ * perftest does.  Latency is reported as perftest reports it: half of the
+ * gap between consecutive posts, t_min and t_typical (median).
+ * Bandwidth is in MB/s with MB = 2^20 bytes, perftest's unit.  Output:
+ * one "RESULT" line.
  */
 #include <config.h>
 
@@ -30,9 +35,15 @@
 
 #include <ual/ual.h>
 
-#define TX_DEPTH 128
-#define CQ_MOD 100
+/* perftest 4.5 defaults; bench.sh passes the values perftest printed. */
+#define LAT_TX_DEPTH 1
+#define BW_TX_DEPTH 128
+#define RX_DEPTH 512
+#define BW_CQ_MOD 100
+#define POLL_BATCH 16	/* perftest's CTX_POLL_BATCH */
 #define TIMEOUT_MS 60000
+
+enum { OPT_TX_DEPTH = 256 };	/* long options without a short form */
 
 struct peer_buf {
 	uint64_t addr;
@@ -44,6 +55,9 @@ struct bench {
 	bool server;
 	const char *dev, *addr, *test;
 	int port, iters;
+	int tx_depth, rx_depth, cq_mod;
+	int inline_max;		/* payloads up to this go inline; -1: the layer decides */
+	unsigned int post_flags;
 	uint32_t size;
 	struct ual_device *d;
 	struct sockaddr_storage local;
@@ -98,6 +112,8 @@ static double now_us(void)
 	return (double)__builtin_ia32_rdtsc() / tsc_per_us;
 }
 #else
+static const double tsc_per_us;
+
 static void clock_init(void)
 {
 }
@@ -135,17 +151,18 @@ static void poll_one(struct ual_cq *cq)
 
 static void setup(struct bench *b)
 {
-	struct ual_ep_attr a = { .type = UAL_EP_RC, .max_send_wr = TX_DEPTH,
-				 .max_recv_wr = TX_DEPTH, .max_send_sge = 1,
-				 .max_recv_sge = 1 };
+	struct ual_ep_attr a = { .type = UAL_EP_RC,
+				 .max_send_wr = (uint32_t)b->tx_depth,
+				 .max_recv_wr = (uint32_t)b->rx_depth,
+				 .max_send_sge = 1, .max_recv_sge = 1 };
 	size_t len = 2 * (size_t)b->size + 64;
 	struct ual_error e;
 
 	if (ual_device_open(b->dev, &b->d, &b->local, &e))
 		die("ual_device_open", &e);
 	if (ual_eq_create(b->d, NULL, &b->eq, &e) ||
-	    ual_cq_create(b->d, 2 * TX_DEPTH, NULL, &b->scq, &e) ||
-	    ual_cq_create(b->d, 2 * TX_DEPTH, NULL, &b->rcq, &e))
+	    ual_cq_create(b->d, b->tx_depth, NULL, &b->scq, &e) ||
+	    ual_cq_create(b->d, b->rx_depth, NULL, &b->rcq, &e))
 		die("queues", &e);
 	b->buf = aligned_alloc(4096, (len + 4095) & ~(size_t)4095);
 	memset(b->buf, 0, len);
@@ -155,6 +172,14 @@ static void setup(struct bench *b)
 	a.send_cq = b->scq;
 	a.recv_cq = b->rcq;
 	a.local_addr = (struct sockaddr *)&b->local;
+	/*
+	 * A QP asked for no inline room gets the provider's minimum: with
+	 * 512 bytes of inline room, every rxe send WQE carries 512 bytes.
+	 */
+	if (b->inline_max >= 0)
+		a.max_inline = b->inline_max ? (uint32_t)b->inline_max : 1;
+	b->post_flags = b->inline_max >= 0 && b->size > (uint32_t)b->inline_max ?
+			UAL_POST_NO_INLINE : 0;
 	if (ual_ep_create(b->d, b->eq, &a, NULL, &b->ep, &e))
 		die("ual_ep_create", &e);
 }
@@ -203,7 +228,8 @@ static void connect_pair(struct bench *b)
 	struct ual_error e;
 	int i;
 
-	for (i = 0; i < TX_DEPTH; i++)
+	/* perftest posts its whole receive queue up front, sends or not. */
+	for (i = 0; i < b->rx_depth; i++)
 		post_recv(b);
 	resolve(b, &ss);
 	if (b->server) {
@@ -250,8 +276,9 @@ static void report_lat(struct bench *b, const double *posted)
 	}
 	qsort(gap, (size_t)n, sizeof(*gap), cmp_double);
 	median = n % 2 ? gap[n / 2] : (gap[n / 2] + gap[n / 2 - 1]) / 2;
-	printf("RESULT %s bytes=%u iters=%d t_min_us=%.2f t_typical_us=%.2f t_avg_us=%.2f\n",
-	       b->test, b->size, b->iters, gap[0] / 2, median / 2, sum / n / 2);
+	printf("RESULT %s bytes=%u iters=%d t_min_us=%.2f t_typical_us=%.2f t_avg_us=%.2f tsc_mhz=%.1f\n",
+	       b->test, b->size, b->iters, gap[0] / 2, median / 2, sum / n / 2,
+	       tsc_per_us);
 	free(gap);
 }
 
@@ -266,9 +293,10 @@ static double *posted_times(struct bench *b)
 
 /*
  * ib_send_lat's loop (run_iter_lat_send): receive (the client skips this
- * before its first send), re-post the receive, then send and wait for the
- * send's completion.  Every send is signaled: perftest's latency tests
- * have a TX depth of 1.  iWARP: the client sends first, as MPA wants.
+ * before its first send), re-post the receive only while the receives
+ * still to come exceed what is posted, then send and wait for the send's
+ * completion.  Every send is signaled: perftest's latency tests have a
+ * TX depth of 1.  iWARP: the client sends first, as MPA wants.
  */
 static void send_lat(struct bench *b)
 {
@@ -280,11 +308,13 @@ static void send_lat(struct bench *b)
 		if (rcnt < b->iters && !(scnt < 1 && !b->server)) {
 			poll_one(b->rcq);
 			rcnt++;
-			post_recv(b);
+			if (rcnt + b->rx_depth <= b->iters)
+				post_recv(b);
 		}
 		if (scnt < b->iters) {
 			posted[scnt++] = now_us();
-			if (ual_post_send(b->ep, &s, 1, 1, UAL_POST_SIGNALED))
+			if (ual_post_send(b->ep, &s, 1, 1,
+					  UAL_POST_SIGNALED | b->post_flags))
 				die("post send", NULL);
 			poll_one(b->scq);
 		}
@@ -319,7 +349,8 @@ static void write_lat(struct bench *b)
 			posted[scnt] = now_us();
 			*post_buf = (uint8_t)++scnt;
 			if (ual_post_write(b->ep, &s, 1, b->peer.addr, b->peer.rkey,
-					   (uint64_t)scnt, UAL_POST_SIGNALED))
+					   (uint64_t)scnt,
+					   UAL_POST_SIGNALED | b->post_flags))
 				die("post write", NULL);
 		}
 		if (ccnt < b->iters) {
@@ -332,37 +363,44 @@ static void write_lat(struct bench *b)
 	free(posted);
 }
 
+/*
+ * ib_write_bw's loop (run_iter_bw): keep up to the TX depth of writes in
+ * flight, signal every cq_mod-th and the last, reap up to 16 completions
+ * per poll.  Completions come in order, so a signaled one covers every
+ * write up to its own.
+ */
 static void write_bw(struct bench *b)
 {
 	struct ual_sge s = src_sge(b);
-	struct ual_wc wc[16];
-	int posted = 0, done = 0, outstanding = 0, n, i;
+	struct ual_wc wc[POLL_BATCH];
+	int posted = 0, done = 0, n, i;
 	double t0, us;
 
 	if (b->server)
 		return;
 	t0 = now_us();
 	while (done < b->iters) {
-		while (posted < b->iters && outstanding < TX_DEPTH) {
-			bool sig = (posted % CQ_MOD) == CQ_MOD - 1 || posted == b->iters - 1;
+		while (posted < b->iters && posted - done < b->tx_depth) {
+			unsigned int f = b->post_flags;
 
+			if (posted % b->cq_mod == b->cq_mod - 1 ||
+			    posted == b->iters - 1)
+				f |= UAL_POST_SIGNALED;
 			if (ual_post_write(b->ep, &s, 1, b->peer.addr, b->peer.rkey,
-					   (uint64_t)posted, sig ? UAL_POST_SIGNALED : 0))
+					   (uint64_t)posted, f))
 				die("post write", NULL);
 			posted++;
-			outstanding++;
 		}
-		n = ual_cq_poll(b->scq, wc, 16);
+		n = ual_cq_poll(b->scq, wc, POLL_BATCH);
+		if (n < 0)
+			die("poll", NULL);
 		for (i = 0; i < n; i++) {
-			int covered;
-
-			if (wc[i].status != UAL_WC_SUCCESS)
-				die("write completion", NULL);
-			covered = (int)(wc[i].context % CQ_MOD) + 1;
-			if (wc[i].context == (uint64_t)b->iters - 1)
-				covered = (int)(b->iters - (int)(wc[i].context / CQ_MOD) * CQ_MOD);
-			done += covered;
-			outstanding -= covered;
+			if (wc[i].status != UAL_WC_SUCCESS) {
+				fprintf(stderr, "ual_bench: write completion: %s\n",
+					ual_wc_status_str(wc[i].status));
+				exit(1);
+			}
+			done = (int)wc[i].context + 1;
 		}
 	}
 	us = now_us() - t0;
@@ -395,12 +433,17 @@ int main(int argc, char **argv)
 		{ "dev", required_argument, NULL, 'd' }, { "addr", required_argument, NULL, 'a' },
 		{ "port", required_argument, NULL, 'p' }, { "test", required_argument, NULL, 't' },
 		{ "size", required_argument, NULL, 's' }, { "iters", required_argument, NULL, 'n' },
+		{ "tx-depth", required_argument, NULL, OPT_TX_DEPTH },
+		{ "rx-depth", required_argument, NULL, 'r' },
+		{ "cq-mod", required_argument, NULL, 'Q' },
+		{ "inline", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bench b = { .test = "send_lat", .port = 18515 };
+	struct bench b = { .test = "send_lat", .port = 18515, .rx_depth = RX_DEPTH,
+			   .inline_max = -1 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:r:Q:I:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'S': b.server = true; break;
 		case 'C': b.server = false; break;
@@ -410,12 +453,17 @@ int main(int argc, char **argv)
 		case 't': b.test = optarg; break;
 		case 's': b.size = (uint32_t)atoi(optarg); break;
 		case 'n': b.iters = atoi(optarg); break;
+		case OPT_TX_DEPTH: b.tx_depth = atoi(optarg); break;
+		case 'r': b.rx_depth = atoi(optarg); break;
+		case 'Q': b.cq_mod = atoi(optarg); break;
+		case 'I': b.inline_max = atoi(optarg); break;
 		default: return 2;
 		}
 	}
 	if (!b.dev || (!b.server && !b.addr)) {
 		fprintf(stderr, "usage: ual_bench --server|--client --dev SPEC [--addr A] [--port P]\n"
-				"       [--test send_lat|write_lat|write_bw] [-s BYTES] [-n ITERS]\n");
+				"       [--test send_lat|write_lat|write_bw] [-s BYTES] [-n ITERS]\n"
+				"       [--tx-depth N] [--rx-depth N] [--cq-mod N] [--inline BYTES]\n");
 		return 2;
 	}
 	bool bw = !strcmp(b.test, "write_bw");
@@ -424,6 +472,15 @@ int main(int argc, char **argv)
 		b.size = bw ? 65536 : 2;
 	if (!b.iters)
 		b.iters = bw ? 5000 : 1000;
+	if (b.tx_depth < 1)
+		b.tx_depth = bw ? BW_TX_DEPTH : LAT_TX_DEPTH;
+	if (b.cq_mod < 1)
+		b.cq_mod = bw ? BW_CQ_MOD : 1;
+	/* perftest only posts receives for the send test. */
+	if (strcmp(b.test, "send_lat"))
+		b.rx_depth = 1;
+	else if (b.rx_depth < 1 || b.rx_depth > b.iters)
+		b.rx_depth = b.rx_depth < 1 ? RX_DEPTH : b.iters;
 	clock_init();
 	setup(&b);
 	connect_pair(&b);
