@@ -647,6 +647,7 @@ static void break_endpoints(struct ual_device *dev)
 		ep = dev->qp_table[i];
 		if (!ep)
 			continue;
+		__atomic_store_n(&ep->device_lost, true, __ATOMIC_RELAXED);
 		pthread_mutex_lock(&ep->eq->lock);
 		if (ual_list_empty(&ep->fatal_link)) {
 			ep->fatal_what = IBV_EVENT_DEVICE_FATAL;

@@ -6,7 +6,8 @@
  * the layout of struct ibv_sge).  Payloads up to the endpoint's inline
  * limit are sent inline, which is what makes small messages fast.
  * Operations the device cannot do fail up front with -EOPNOTSUPP, and
- * ual_post_strerror() says why, instead of the QP dying later.
+ * ual_post_strerror() says why, instead of the QP dying later.  Once the
+ * device is lost every post fails with -ENODEV.
  */
 #include <config.h>
 
@@ -26,6 +27,7 @@ enum post_refusal {
 	POST_NO_ATOMICS,
 	POST_NO_IMMEDIATE,
 	POST_WRONG_EP_TYPE,
+	POST_DEVICE_LOST,
 };
 
 static int refuse(struct ual_ep *ep, enum post_refusal why)
@@ -57,10 +59,20 @@ static unsigned int send_flags(const struct ual_ep *ep,
 	return f;
 }
 
+static bool ep_device_lost(struct ual_ep *ep)
+{
+	if (!__atomic_load_n(&ep->device_lost, __ATOMIC_RELAXED))
+		return false;
+	ep->last_post_error = POST_DEVICE_LOST;
+	return true;
+}
+
 static int post(struct ual_ep *ep, struct ibv_send_wr *wr)
 {
 	struct ibv_send_wr *bad;
 
+	if (ep_device_lost(ep))
+		return -ENODEV;
 	return -ibv_post_send(ep->qp, wr, &bad);
 }
 
@@ -83,6 +95,8 @@ int ual_post_recv(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
 		.num_sge = nsge,
 	}, *bad;
 
+	if (ep_device_lost(ep))
+		return -ENODEV;
 	return -ibv_post_recv(ep->qp, &wr, &bad);
 }
 
@@ -95,6 +109,8 @@ int ual_srq_post_recv(struct ual_srq *srq, const struct ual_sge *sge,
 		.num_sge = nsge,
 	}, *bad;
 
+	if (__atomic_load_n(&srq->dev->lost, __ATOMIC_RELAXED) != UAL_LOSS_NONE)
+		return -ENODEV;
 	return -ibv_post_srq_recv(srq->srq, &wr, &bad);
 }
 
@@ -237,6 +253,11 @@ const char *ual_post_strerror(int rc, const struct ual_ep *ep, char *buf,
 		default:
 			break;
 		}
+	}
+	if (rc == -ENODEV) {
+		snprintf(buf, len, "device %s was lost (removed or failed): destroy this endpoint and the device's other objects, then close the device",
+			 a->name);
+		return buf;
 	}
 	if (what) {
 		snprintf(buf, len, "%s not supported by device %s (%s)", what,

@@ -313,6 +313,12 @@ struct ual_ep {
 	bool ud_resolve;
 	int last_post_error;
 	uint32_t siw_pages;
+	/*
+	 * Set (relaxed atomic) when the device is lost, so the data path
+	 * refuses new work with -ENODEV instead of queueing it on a QP that
+	 * may never complete it (siw accepts posts after removal).
+	 */
+	bool device_lost;
 };
 
 struct ual_listener {

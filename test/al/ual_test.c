@@ -1208,7 +1208,7 @@ static void removal_note(struct side *s, struct removal *r,
 	}
 }
 
-/* After the removal: a post and a poll must fail cleanly or report flushes. */
+/* After the removal: posts are refused (-ENODEV); polls report flushes. */
 static void removal_probe_data_path(struct side *s)
 {
 	struct ual_sge sge = sge_at(s, R_SEND * REGION, MSG_LEN);
@@ -1217,8 +1217,12 @@ static void removal_probe_data_path(struct side *s)
 	int rc, n, i;
 
 	rc = ual_post_send(s->ep, &sge, 1, 77, UAL_POST_SIGNALED);
-	say("post after removal: %s", rc ? ual_post_strerror(rc, s->ep, why, sizeof(why))
-				      : "accepted");
+	if (rc != -ENODEV)
+		die("post after removal gave %d, not -ENODEV", rc);
+	say("post after removal refused: %s", ual_post_strerror(rc, s->ep, why, sizeof(why)));
+	rc = ual_post_recv(s->ep, &sge, 1, 78);
+	if (rc != -ENODEV)
+		die("receive post after removal gave %d, not -ENODEV", rc);
 	for (i = 0; i < 2; i++) {
 		struct ual_cq *cq = i ? s->rcq : s->scq;
 
