@@ -86,12 +86,11 @@ finish()
 		failed_names="$failed_names $name"
 		[ "$rc" = 124 ] && rc="$rc (timeout)"
 		echo "FAIL: $name (exit $rc, ${secs}s) log: logs/$name/"
-		mkdir -p "$logs/$name"
-		cp -r /tmp/cases/"$name"/. "$logs/$name/"
 		sed 's/^/    | /' "$log" | tail -n 25
 		;;
 	esac
-	if [ "$keep" = yes ] && [ ! -d "$logs/$name" ]; then
+	# Failed cases keep their logs; with --keep every case does.
+	if [ "$keep" = yes ] || { [ "$rc" != 0 ] && [ "$rc" != 77 ]; }; then
 		mkdir -p "$logs/$name"
 		cp -r /tmp/cases/"$name"/. "$logs/$name/"
 	fi

@@ -9,6 +9,9 @@
 #   wait_listen PORT [SECS]      an rdma_cm listener on PORT exists (server side)
 #   wait_tcp_listen PORT [SECS]  a TCP listener on PORT exists (server side)
 #   wait_line FILE REGEX [SECS]  FILE has a line matching REGEX
+#   private_rdma_device IF PEER DEV NET   a veth pair IF/PEER ($NET.1 on IF)
+#                         and an rdma device DEV of $TRANSPORT on it, ACTIVE;
+#                         removed again at the end of the case
 #   fail MSG / skip MSG   end the case
 # Only processes started with bg are stopped at the end, by PID.
 
@@ -162,4 +165,39 @@ write_dat_conf()
 	export DAT_OVERRIDE=$CASE_TMP/dat.conf
 	printf '%s u2.0 nonthreadsafe default %s dapl.2.0 "%s 0" ""\n' \
 		"$DAT_IA" "$lib" "$NETDEV" >"$DAT_OVERRIDE"
+}
+
+# A device of the case's own, for cases that take links down or delete
+# devices: the shared rxe0/siwA/siwB of the other cases stay untouched.
+private_rdma_device()
+{
+	PRIV_IF=$1 PRIV_PEER=$2 PRIV_DEV=$3
+	local net=$4
+
+	trap private_rdma_device_teardown EXIT
+	ip link add "$PRIV_IF" type veth peer name "$PRIV_PEER" || skip "cannot create a veth pair"
+	ip addr add "$net.1/24" dev "$PRIV_IF"
+	ip link set "$PRIV_IF" up
+	ip link set "$PRIV_PEER" up
+	rdma link add "$PRIV_DEV" type "$TRANSPORT" netdev "$PRIV_IF" ||
+		fail "rdma link add $PRIV_DEV failed"
+	poll_until 60 private_port_active || fail "$PRIV_DEV never became ACTIVE"
+}
+
+private_port_active()
+{
+	rdma link show "$PRIV_DEV/1" 2>/dev/null | grep -q "state ACTIVE"
+}
+
+private_device_present()
+{
+	rdma dev show "$PRIV_DEV" >/dev/null 2>&1
+}
+
+private_rdma_device_teardown()
+{
+	bg_cleanup
+	# Bounded: the kernel holds a delete while user space uses the device.
+	private_device_present && timeout 30 rdma link delete "$PRIV_DEV" 2>/dev/null
+	ip link delete "$PRIV_IF" 2>/dev/null
 }

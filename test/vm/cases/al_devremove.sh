@@ -15,30 +15,7 @@ rxe) IF=drr0 PEER=drr1 DEV=dr_rxe NET=192.168.95 ;;
 siw) IF=drs0 PEER=drs1 DEV=dr_siw NET=192.168.94 ;;
 esac
 
-port_active()
-{
-	rdma link show "$DEV/1" 2>/dev/null | grep -q "state ACTIVE"
-}
-
-device_present()
-{
-	rdma dev show "$DEV" >/dev/null 2>&1
-}
-
-teardown()
-{
-	bg_cleanup
-	device_present && timeout 30 rdma link delete "$DEV" 2>/dev/null
-	ip link delete "$IF" 2>/dev/null
-}
-trap teardown EXIT
-
-ip link add "$IF" type veth peer name "$PEER" || skip "cannot create a veth pair"
-ip addr add "$NET.1/24" dev "$IF"
-ip link set "$IF" up
-ip link set "$PEER" up
-rdma link add "$DEV" type "$TRANSPORT" netdev "$IF" || fail "rdma link add $DEV failed"
-poll_until 60 port_active || fail "$DEV never became ACTIVE"
+private_rdma_device "$IF" "$PEER" "$DEV" "$NET"
 
 bg server "$T" --server --test devremove --dev "$DEV" --addr "$NET.1" --port "$PORT"
 wait_line "$CASE_TMP/server.log" "ready port" 60 || { bg_log server; fail "server did not start"; }
@@ -60,7 +37,7 @@ echo "--- client"; bg_log client
 echo "--- rdma link delete $DEV: exit $drc after ${ms} ms"; bg_log delete
 [ $drc -ne 124 ] || fail "rdma link delete $DEV hung (killed after 120 s)"
 [ $drc -eq 0 ] || fail "rdma link delete $DEV failed ($drc)"
-! device_present || fail "$DEV still exists after the delete"
+! private_device_present || fail "$DEV still exists after the delete"
 [ $src -eq 0 ] || fail "server failed ($src)"
 [ $crc -eq 0 ] || fail "client failed ($crc)"
 grep -q "PASS devremove" "$CASE_TMP/server.log" || fail "server did not pass"

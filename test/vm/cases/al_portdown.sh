@@ -11,25 +11,7 @@ rxe) IF=pdr0 PEER=pdr1 DEV=pd_rxe NET=192.168.97 ;;
 siw) IF=pds0 PEER=pds1 DEV=pd_siw NET=192.168.96 ;;
 esac
 
-port_active()
-{
-	rdma link show "$DEV/1" 2>/dev/null | grep -q "state ACTIVE"
-}
-
-teardown()
-{
-	bg_cleanup
-	rdma link delete "$DEV" 2>/dev/null
-	ip link delete "$IF" 2>/dev/null
-}
-trap teardown EXIT
-
-ip link add "$IF" type veth peer name "$PEER" || skip "cannot create a veth pair"
-ip addr add "$NET.1/24" dev "$IF"
-ip link set "$IF" up
-ip link set "$PEER" up
-rdma link add "$DEV" type "$TRANSPORT" netdev "$IF" || fail "rdma link add $DEV failed"
-poll_until 60 port_active || fail "$DEV never became ACTIVE"
+private_rdma_device "$IF" "$PEER" "$DEV" "$NET"
 
 bg watcher "$T" --server --test portdown --dev "$NET.1"
 wait_line "$CASE_TMP/watcher.log" "ready to see port events" 60 || { bg_log watcher; fail "watcher did not start"; }
