@@ -780,6 +780,17 @@ static void many_answer(struct side *s, const struct ual_wc *wc)
 		die("post ack: %s", strerror(-rc));
 }
 
+static void many_reap_acks(struct side *s)
+{
+	struct ual_wc wc[16];
+	int n, i;
+
+	while ((n = ual_cq_poll(s->scq, wc, 16)) > 0)
+		for (i = 0; i < n; i++)
+			if (wc[i].status != UAL_WC_SUCCESS)
+				die("ack failed: %s", ual_wc_status_str(wc[i].status));
+}
+
 static int run_server_many(struct side *s)
 {
 	int accepted = 0, established = 0, closed = 0, answered = 0, cap = 64;
@@ -835,11 +846,14 @@ static int run_server_many(struct side *s)
 			for (i = 0; i < n; i++)
 				many_answer(s, &wc[i]);
 			answered += n;
+			/*
+			 * Reap the acks of this batch before the next one: a
+			 * client that keeps sending would otherwise keep this
+			 * loop going until the send CQ overruns.
+			 */
+			many_reap_acks(s);
 		}
-		while ((n = ual_cq_poll(s->scq, wc, 16)) > 0)
-			for (i = 0; i < n; i++)
-				if (wc[i].status != UAL_WC_SUCCESS)
-					die("ack failed: %s", ual_wc_status_str(wc[i].status));
+		many_reap_acks(s);
 		if (progress)
 			continue;
 		/* Arm, then look once more before sleeping: nothing is lost. */
