@@ -44,319 +44,7 @@
 #include <unistd.h>
 
 #include <ual/ual.h>
-
-#define TIMEOUT_MS 60000
-#define REGION 4096
-#define RECV_SLOTS 16
-#define MSG_LEN 64
-#define UD_SLOT (UAL_UD_GRH_LEN + MSG_LEN)
-#define ATOMIC_OFF (15 * REGION)
-#define BUF_LEN (16 * REGION)
-#define UDP_QKEY 0x01234567	/* rdma_cm's qkey for RDMA_PS_UDP */
-
-/* Buffer map: 0 receives, 1 sends, 2 RDMA target, 3 RDMA source. */
-enum { R_RECV = 0, R_SEND = 1, R_TARGET = 2, R_SOURCE = 3 };
-
-struct advert {		/* server -> client in the accept private data */
-	uint64_t addr;
-	uint32_t rkey;
-	uint32_t len;
-	char tag[16];
-};
-
-struct opts {
-	bool server;
-	const char *dev;
-	const char *addr;
-	const char *test;
-	const char *disconnect;
-	int port;
-	int count;
-	int wr;		/* --wr: WRs per queue of each endpoint (0: layer default) */
-	bool srq;	/* --srq: endpoints receive through a shared queue */
-	bool fill;	/* --fill: many/qpfill stop at the device's limit */
-};
-
-struct side {
-	struct opts o;
-	struct ual_device *dev;
-	struct ual_device_attr attr;
-	struct sockaddr_storage local;
-	struct ual_eq *eq;
-	struct ual_cq *scq, *rcq;
-	struct ual_srq *srq;
-	struct ual_ep *ep;
-	struct ual_mr *mr;
-	uint8_t *buf;
-	struct advert peer;
-};
-
-static const char *role = "?";
-
-static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stdout, "FAIL: %s: ", role);
-	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-	fflush(stdout);
-	exit(1);
-}
-
-static void check(int rc, const struct ual_error *e, const char *what)
-{
-	char buf[512];
-
-	if (rc)
-		die("%s: %s", what, ual_strerror(e, buf, sizeof(buf)));
-}
-
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s: ", role);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static struct ual_event next_event(struct side *s, int timeout_ms)
-{
-	struct ual_event ev;
-	int n = ual_eq_wait(s->eq, &ev, 1, timeout_ms);
-
-	if (n < 0)
-		die("ual_eq_wait: %s", strerror(-n));
-	if (n == 0)
-		die("no event within %d ms", timeout_ms);
-	return ev;
-}
-
-static struct ual_event expect(struct side *s, enum ual_event_type type)
-{
-	struct ual_event ev = next_event(s, TIMEOUT_MS);
-	char buf[512];
-
-	if (ev.type != type)
-		die("expected '%s', got '%s' (status %d): %s", ual_event_name(type),
-		    ual_event_name(ev.type), ev.status,
-		    ual_strerror(&ev.error, buf, sizeof(buf)));
-	return ev;
-}
-
-static struct ual_wc wait_wc(struct ual_cq *cq)
-{
-	struct ual_wc wc;
-	int n = ual_cq_wait(cq, &wc, 1, TIMEOUT_MS);
-
-	if (n < 0)
-		die("ual_cq_wait: %s", strerror(-n));
-	if (n == 0)
-		die("no completion within %d ms", TIMEOUT_MS);
-	if (wc.status != UAL_WC_SUCCESS)
-		die("completion of %llu failed: %s (vendor %u)",
-		    (unsigned long long)wc.context, ual_wc_status_str(wc.status),
-		    wc.vendor_status);
-	return wc;
-}
-
-static struct ual_sge sge_at(struct side *s, size_t off, uint32_t len)
-{
-	struct ual_sge sge = { (uintptr_t)(s->buf + off), len, ual_mr_lkey(s->mr) };
-
-	return sge;
-}
-
-static void resolve(const char *text, int port, struct sockaddr_storage *ss)
-{
-	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV }, *res;
-	char svc[16];
-
-	snprintf(svc, sizeof(svc), "%d", port);
-	if (getaddrinfo(text, svc, &hints, &res))
-		die("cannot resolve %s", text);
-	memset(ss, 0, sizeof(*ss));
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	freeaddrinfo(res);
-}
-
-/* ---- setup and teardown ----------------------------------------------- */
-
-static void open_side(struct side *s)
-{
-	struct ual_error e;
-
-	check(ual_device_open(s->o.dev, &s->dev, &s->local, &e), &e, "ual_device_open");
-	ual_device_query(s->dev, &s->attr);
-	say("device %s port %u transport %s inline %u pdata connect/accept/reject %u/%u/%u",
-	    s->attr.name, s->attr.port_num, ual_transport_name(s->attr.transport),
-	    s->attr.max_inline, s->attr.pdata.connect, s->attr.pdata.accept,
-	    s->attr.pdata.reject);
-	check(ual_eq_create(s->dev, s, &s->eq, &e), &e, "ual_eq_create");
-	check(ual_cq_create(s->dev, 256, NULL, &s->scq, &e), &e, "send cq");
-	check(ual_cq_create(s->dev, 256, NULL, &s->rcq, &e), &e, "recv cq");
-	s->buf = aligned_alloc(4096, BUF_LEN);
-	if (!s->buf)
-		die("out of memory");
-	memset(s->buf, 0, BUF_LEN);
-	check(ual_mr_reg(s->dev, s->buf, BUF_LEN,
-			 UAL_ACCESS_LOCAL_WRITE | UAL_ACCESS_REMOTE_WRITE |
-			 UAL_ACCESS_REMOTE_READ |
-			 ((s->attr.caps & UAL_CAP_ATOMICS) ? UAL_ACCESS_REMOTE_ATOMIC : 0),
-			 &s->mr, &e), &e, "ual_mr_reg");
-}
-
-static void close_side(struct side *s)
-{
-	struct ual_error e;
-
-	if (s->ep)
-		check(ual_ep_destroy(s->ep, &e), &e, "ual_ep_destroy");
-	if (s->srq)
-		check(ual_srq_destroy(s->srq, &e), &e, "ual_srq_destroy");
-	check(ual_mr_dereg(s->mr, &e), &e, "ual_mr_dereg");
-	check(ual_cq_destroy(s->scq, &e), &e, "ual_cq_destroy");
-	check(ual_cq_destroy(s->rcq, &e), &e, "ual_cq_destroy");
-	ual_eq_destroy(s->eq);
-	ual_device_close(s->dev);
-	free(s->buf);
-	s->dev = NULL;
-	s->ep = NULL;
-	s->srq = NULL;
-}
-
-static int try_make_ep(struct side *s, enum ual_ep_type type, uint32_t wr,
-		       struct ual_ep **ep, struct ual_error *e)
-{
-	struct ual_ep_attr a = {
-		.type = type, .send_cq = s->scq, .recv_cq = s->rcq,
-		.srq = s->srq, .max_send_wr = wr, .max_recv_wr = wr,
-		.max_send_sge = 1, .max_recv_sge = 1,
-		.max_rdma_read_in = 4, .max_rdma_read_out = 4,
-		.local_addr = (struct sockaddr *)&s->local,
-	};
-
-	return ual_ep_create(s->dev, s->eq, &a, s, ep, e);
-}
-
-static struct ual_ep *make_ep(struct side *s, enum ual_ep_type type,
-			      uint32_t wr)
-{
-	struct ual_ep *ep;
-	struct ual_error e;
-
-	check(try_make_ep(s, type, wr, &ep, &e), &e, "ual_ep_create");
-	return ep;
-}
-
-static void post_recv_slot(struct side *s, int slot)
-{
-	struct ual_sge sge = sge_at(s, (size_t)slot * MSG_LEN, MSG_LEN);
-	int rc = s->srq ? ual_srq_post_recv(s->srq, &sge, 1, (uint64_t)slot)
-			: ual_post_recv(s->ep, &sge, 1, (uint64_t)slot);
-
-	if (rc)
-		die("post recv: %s", strerror(-rc));
-}
-
-static void send_msg(struct side *s, const char *text)
-{
-	struct ual_sge sge = sge_at(s, R_SEND * REGION, MSG_LEN);
-	int rc;
-
-	snprintf((char *)s->buf + R_SEND * REGION, MSG_LEN, "%s", text);
-	rc = ual_post_send(s->ep, &sge, 1, 1000, UAL_POST_SIGNALED);
-	if (rc)
-		die("post send: %s", strerror(-rc));
-	wait_wc(s->scq);
-}
-
-/* Waits for one message; returns it, the receive slot re-posted. */
-static const char *recv_msg(struct side *s, struct ual_wc *out)
-{
-	static char text[MSG_LEN];
-	struct ual_wc wc = wait_wc(s->rcq);
-	int slot = (int)wc.context;
-
-	memcpy(text, s->buf + (size_t)slot * MSG_LEN, MSG_LEN);
-	text[MSG_LEN - 1] = '\0';
-	post_recv_slot(s, slot);
-	if (out)
-		*out = wc;
-	return text;
-}
-
-static void fill(uint8_t *p, size_t len, uint8_t seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(seed + i * 7);
-}
-
-static bool verify(const uint8_t *p, size_t len, uint8_t seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i] != (uint8_t)(seed + i * 7))
-			return false;
-	return true;
-}
-
-static struct sockaddr_storage listen_addr(struct side *s)
-{
-	struct sockaddr_storage ss;
-
-	if (s->o.addr)
-		resolve(s->o.addr, s->o.port, &ss);
-	else
-		resolve("::", s->o.port, &ss);
-	return ss;
-}
-
-static struct ual_listener *start_listen(struct side *s, enum ual_ep_type type)
-{
-	struct sockaddr_storage ss = listen_addr(s);
-	struct ual_listener *ls;
-	struct ual_error e;
-
-	check(ual_listen(s->dev, s->eq, (struct sockaddr *)&ss, type, 1024, s, &ls, &e),
-	      &e, "ual_listen");
-	say("ready port %u", ual_listener_port(ls));
-	return ls;
-}
-
-/* ---- basic / srq / retry: server ------------------------------------- */
-
-static void server_accept(struct side *s, struct ual_conn_req *req)
-{
-	struct advert adv = {
-		.addr = (uintptr_t)s->buf, .rkey = ual_mr_rkey(s->mr),
-		.len = BUF_LEN, .tag = "ual-test-server",
-	};
-	struct ual_error e;
-	int i;
-
-	s->ep = make_ep(s, UAL_EP_RC, 64);
-	for (i = 0; i < RECV_SLOTS; i++)
-		post_recv_slot(s, i);
-	check(ual_accept(req, s->ep, &adv, sizeof(adv), &e), &e, "ual_accept");
-}
+#include "al_common.h"
 
 static void server_check_request(const struct ual_event *ev)
 {
@@ -393,18 +81,6 @@ static void server_handle(struct side *s, const char *msg, const struct ual_wc *
 	} else {
 		die("unexpected message '%s'", msg);
 	}
-}
-
-static void finish_disconnect(struct side *s, bool initiator)
-{
-	struct ual_error e;
-
-	if (initiator) {
-		check(ual_ep_disconnect(s->ep, &e), &e, "ual_ep_disconnect");
-		say("disconnect sent");
-	}
-	expect(s, UAL_EVENT_CONN_DISCONNECTED);
-	say("disconnected (%s)", initiator ? "local" : "by peer");
 }
 
 static int run_server_basic(struct side *s, bool use_srq)
@@ -450,49 +126,6 @@ static void server_reject(struct side *s)
 }
 
 /* ---- basic / srq / retry: client ------------------------------------- */
-
-static void client_connect(struct side *s, uint32_t retries)
-{
-	struct ual_connect_opts co = { .retries = retries, .backoff_initial_ms = 200,
-				       .backoff_max_ms = 2000 };
-	struct sockaddr_storage dst;
-	uint8_t pdata[40];
-	struct ual_event ev;
-	struct ual_error e;
-	int i;
-
-	resolve(s->o.addr, s->o.port, &dst);
-	s->ep = make_ep(s, UAL_EP_RC, 64);
-	/*
-	 * A retried connect resets the QP (flushing posted receives), so a
-	 * retrying client posts its receives once connected; it speaks
-	 * first anyway, so nothing can arrive before.
-	 */
-	for (i = 0; !retries && i < RECV_SLOTS; i++)
-		post_recv_slot(s, i);
-	memcpy(pdata, "ual-test-client", 16);
-	fill(pdata + 16, 24, 3);
-	check(ual_ep_connect(s->ep, (struct sockaddr *)&dst, pdata, sizeof(pdata), &co, &e),
-	      &e, "ual_ep_connect");
-	ev = expect(s, UAL_EVENT_CONN_ESTABLISHED);
-	for (i = 0; retries && i < RECV_SLOTS; i++)
-		post_recv_slot(s, i);
-	if (ev.private_data_len < sizeof(s->peer))
-		die("accept private data too short: %u", ev.private_data_len);
-	memcpy(&s->peer, ev.private_data, sizeof(s->peer));
-	if (strcmp(s->peer.tag, "ual-test-server"))
-		die("accept private data tag wrong");
-	say("established, %u bytes of accept private data%s", ev.private_data_len,
-	    (ev.flags & UAL_EVFLAG_ACTIVE_SENDS_FIRST) ? ", active sends first" : "");
-}
-
-static void expect_msg(struct side *s, const char *want)
-{
-	const char *got = recv_msg(s, NULL);
-
-	if (strcmp(got, want))
-		die("expected '%s', got '%s'", want, got);
-}
 
 static void client_rdma(struct side *s)
 {
@@ -1362,52 +995,56 @@ static void parse(int argc, char **argv, struct opts *o)
 		usage();
 }
 
-static int run(struct side *s)
-{
-	const char *t = s->o.test;
-	bool srv = s->o.server;
+static int server_basic(struct side *s) { return run_server_basic(s, false); }
+static int server_srq(struct side *s) { return run_server_basic(s, true); }
+static int client_basic(struct side *s) { return run_client_basic(s, 0); }
+static int client_retry(struct side *s) { return run_client_basic(s, 60); }
+static int server_rejects(struct side *s) { server_reject(s); return 0; }
+static int client_is_rejected(struct side *s) { client_rejected(s); return 0; }
 
-	if (!strcmp(t, "basic") || !strcmp(t, "srq"))
-		return srv ? run_server_basic(s, !strcmp(t, "srq")) : run_client_basic(s, 0);
-	if (!strcmp(t, "retry"))
-		return srv ? run_server_basic(s, false) : run_client_basic(s, 60);
-	if (!strcmp(t, "reject")) {
-		if (srv)
-			server_reject(s);
-		else
-			client_rejected(s);
-		return 0;
-	}
-	if (!strcmp(t, "kill"))
-		return srv ? run_server_kill(s) : run_client_kill(s);
-	if (!strcmp(t, "many"))
-		return srv ? run_server_many(s) : run_client_many(s);
-	if (!strcmp(t, "qpfill"))
-		return run_qpfill(s);
-	if (!strcmp(t, "killserver"))
-		return srv ? run_server_killed(s) : run_client_server_killed(s);
-	if (!strcmp(t, "ud"))
-		return srv ? run_server_ud(s) : run_client_ud(s);
-	if (!strcmp(t, "portdown"))
-		return run_portdown(s);
-	if (!strcmp(t, "devremove"))
-		return run_devremove(s);
-	usage();
-	return 2;
+/*
+ * Every test, by --test name.  Topics with several tests of their own
+ * live in their own file and add their rows here.
+ */
+static const struct al_test tests[] = {
+	{ "basic", server_basic, client_basic, true },
+	{ "srq", server_srq, client_basic, true },
+	{ "retry", server_basic, client_retry, true },
+	{ "reject", server_rejects, client_is_rejected, true },
+	{ "kill", run_server_kill, run_client_kill, true },
+	{ "killserver", run_server_killed, run_client_server_killed, true },
+	{ "many", run_server_many, run_client_many, true },
+	{ "qpfill", run_qpfill, run_qpfill, false },
+	{ "ud", run_server_ud, run_client_ud, false },
+	{ "portdown", run_portdown, run_portdown, false },
+	{ "devremove", run_devremove, run_devremove, true },
+};
+
+static const struct al_test *find_test(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (!strcmp(tests[i].name, name))
+			return &tests[i];
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
+	const struct al_test *t;
 	struct side s;
 
 	memset(&s, 0, sizeof(s));
 	parse(argc, argv, &s.o);
 	role = s.o.server ? "server" : "client";
-	if (!s.o.server && !s.o.addr && strcmp(s.o.test, "portdown") &&
-	    strcmp(s.o.test, "ud") && strcmp(s.o.test, "qpfill"))
+	t = find_test(s.o.test);
+	if (!t || !(s.o.server ? t->server : t->client))
+		usage();
+	if (!s.o.server && !s.o.addr && t->client_needs_addr)
 		usage();
 	open_side(&s);
-	run(&s);
+	(s.o.server ? t->server : t->client)(&s);
 	if (s.dev)
 		close_side(&s);
 	say("PASS %s", s.o.test);
