@@ -3,9 +3,12 @@
  * async.c - routing of asynchronous device events to their owners.
  *
  * The device's async fd is non-blocking and sits in the epoll set of every
- * event queue of the device; whichever queue makes progress first reads
- * the events (under the device's async lock) and hands each one to the
- * queue of the object it concerns.  No thread is needed.
+ * event queue attached to the device (created for one of its scopes, or
+ * holding one of its objects); whichever queue makes progress first
+ * reads the events (under the device's async lock) and hands each one to
+ * its destination: the scope's affiliated or unaffiliated queue when the
+ * consumer set one (ual_device_set_async), else the object's own queue.
+ * No thread is needed.
  *
  * A fatal QP error must also move the endpoint's state machine, which
  * belongs to the endpoint's own queue: the endpoint is parked on that
@@ -17,44 +20,69 @@
  */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ual_internal.h"
 
-static void push_to(struct ual_eq *eq, enum ual_event_type type,
-		    const struct ibv_async_event *ae, void *context,
-		    struct ual_ep *ep, struct ual_srq *srq)
+static struct ual_event_node *async_event(enum ual_event_type type,
+					  const struct ibv_async_event *ae,
+					  void *context)
 {
 	struct ual_event_node *n = ual_event_alloc(type);
 
-	if (!n)
-		return;
-	n->ev.status = ae->event_type;
-	n->ev.context = context;
-	n->ev.ep = ep;
-	n->ev.srq = srq;
-	ual_eq_push(eq, n);
+	if (n) {
+		n->ev.status = ae->event_type;
+		n->ev.context = context;
+	}
+	return n;
 }
 
-static void broadcast(struct ual_device *dev, enum ual_event_type type,
-		      const struct ibv_async_event *ae)
+/* Queues an affiliated event of @dev's object on its destination. */
+static void push_affiliated(struct ual_device *dev, struct ual_eq *own,
+			    struct ual_event_node *n)
 {
-	struct ual_list *l;
+	struct ual_eq *eq;
 
-	pthread_mutex_lock(&dev->lock);
-	for (l = dev->eqs.next; l != &dev->eqs; l = l->next) {
-		struct ual_eq *eq = ual_container_of(l, struct ual_eq, dev_link);
-		struct ual_event_node *n = ual_event_alloc(type);
-
-		if (!n)
-			continue;
-		n->ev.status = ae->event_type;
-		n->ev.context = eq->context;
-		if (type == UAL_EVENT_PORT_DOWN || type == UAL_EVENT_PORT_UP)
-			n->ev.port_num = (uint8_t)ae->element.port_num;
+	pthread_mutex_lock(&dev->hca->lock);
+	eq = ual_scope_affiliated_eq(dev, own);
+	if (eq)
 		ual_eq_push(eq, n);
-	}
-	pthread_mutex_unlock(&dev->lock);
+	else
+		free(n);	/* the consumer made no queue at all */
+	pthread_mutex_unlock(&dev->hca->lock);
+}
+
+struct port_note {
+	const struct ibv_async_event *ae;
+	enum ual_event_type type;
+};
+
+static bool on_port(const struct ual_device *dev, const void *arg)
+{
+	const struct port_note *pn = arg;
+
+	return dev->attr.port_num == pn->ae->element.port_num;
+}
+
+static struct ual_event_node *port_event(struct ual_eq *eq, const void *arg)
+{
+	const struct port_note *pn = arg;
+	struct ual_event_node *n = async_event(pn->type, pn->ae, eq->context);
+
+	if (n)
+		n->ev.port_num = (uint8_t)pn->ae->element.port_num;
+	return n;
+}
+
+static void route_port_event(struct ual_hca *hca, enum ual_event_type type,
+			     const struct ibv_async_event *ae)
+{
+	struct port_note pn = { ae, type };
+
+	pthread_mutex_lock(&hca->lock);
+	ual_scopes_broadcast(hca, on_port, port_event, &pn);
+	pthread_mutex_unlock(&hca->lock);
 }
 
 static bool qp_event_is_fatal(enum ibv_event_type t)
@@ -63,60 +91,66 @@ static bool qp_event_is_fatal(enum ibv_event_type t)
 	       t == IBV_EVENT_QP_ACCESS_ERR;
 }
 
+/*
+ * The consumer hears of the error on the affiliated destination; the
+ * endpoint's own queue, which owns its state machine, turns it into
+ * CONN_BROKEN.
+ */
 static void route_qp_event(const struct ibv_async_event *ae)
 {
 	struct ual_ep *ep = ae->element.qp->qp_context;
+	struct ual_event_node *n;
 	struct ual_eq *eq;
 
 	if (!ep || !qp_event_is_fatal(ae->event_type))
 		return;	/* COMM_EST, LAST_WQE, SQ_DRAINED: nothing owed */
+	n = async_event(UAL_EVENT_EP_ERROR, ae, ep->context);
+	if (n) {
+		n->ev.ep = ep;
+		push_affiliated(ep->dev, ep->eq, n);
+	}
 	eq = ep->eq;
-	push_to(eq, UAL_EVENT_EP_ERROR, ae, ep->context, ep, NULL);
 	pthread_mutex_lock(&eq->lock);
 	if (ual_list_empty(&ep->fatal_link)) {
 		ep->fatal_what = ae->event_type;
 		ual_list_add(&eq->fatal, &ep->fatal_link);
 	}
 	pthread_mutex_unlock(&eq->lock);
+	ual_eq_wake(eq);
 }
 
-static void route_srq_event(struct ual_device *dev,
-			    const struct ibv_async_event *ae)
+static void route_srq_event(const struct ibv_async_event *ae)
 {
 	struct ual_srq *srq = ae->element.srq->srq_context;
 	enum ual_event_type type = ae->event_type == IBV_EVENT_SRQ_LIMIT_REACHED
 					   ? UAL_EVENT_SRQ_LIMIT
 					   : UAL_EVENT_SRQ_ERROR;
+	struct ual_event_node *n;
 
-	if (!srq || !srq->eq)
+	if (!srq)
 		return;
-	push_to(srq->eq, type, ae, srq->context, NULL, srq);
-	(void)dev;
+	n = async_event(type, ae, srq->context);
+	if (!n)
+		return;
+	n->ev.srq = srq;
+	push_affiliated(srq->dev, srq->eq, n);
 }
 
-static void route_cq_event(struct ual_device *dev,
-			   const struct ibv_async_event *ae)
+static void route_cq_event(const struct ibv_async_event *ae)
 {
 	struct ual_cq *cq = ae->element.cq->cq_context;
 	struct ual_event_node *n;
-	struct ual_eq *eq;
 
-	/* A CQ has no queue of its own: tell the device's first queue. */
-	pthread_mutex_lock(&dev->lock);
-	if (!ual_list_empty(&dev->eqs)) {
-		eq = ual_container_of(dev->eqs.next, struct ual_eq, dev_link);
-		n = ual_event_alloc(UAL_EVENT_CQ_ERROR);
-		if (n) {
-			n->ev.cq = cq;
-			n->ev.context = cq ? cq->context : NULL;
-			n->ev.status = ae->event_type;
-			ual_eq_push(eq, n);
-		}
-	}
-	pthread_mutex_unlock(&dev->lock);
+	if (!cq)
+		return;
+	n = async_event(UAL_EVENT_CQ_ERROR, ae, cq->context);
+	if (!n)
+		return;
+	n->ev.cq = cq;
+	push_affiliated(cq->dev, NULL, n);
 }
 
-static void route(struct ual_device *dev, const struct ibv_async_event *ae)
+static void route(struct ual_hca *hca, const struct ibv_async_event *ae)
 {
 	switch (ae->event_type) {
 	case IBV_EVENT_QP_FATAL:
@@ -130,45 +164,45 @@ static void route(struct ual_device *dev, const struct ibv_async_event *ae)
 		route_qp_event(ae);
 		break;
 	case IBV_EVENT_CQ_ERR:
-		route_cq_event(dev, ae);
+		route_cq_event(ae);
 		break;
 	case IBV_EVENT_SRQ_ERR:
 	case IBV_EVENT_SRQ_LIMIT_REACHED:
-		route_srq_event(dev, ae);
+		route_srq_event(ae);
 		break;
 	case IBV_EVENT_PORT_ERR:
-		broadcast(dev, UAL_EVENT_PORT_DOWN, ae);
+		route_port_event(hca, UAL_EVENT_PORT_DOWN, ae);
 		break;
 	case IBV_EVENT_PORT_ACTIVE:
-		broadcast(dev, UAL_EVENT_PORT_UP, ae);
+		route_port_event(hca, UAL_EVENT_PORT_UP, ae);
 		break;
 	case IBV_EVENT_DEVICE_FATAL:
-		ual_device_lost(dev, ual_dev_loss_from_async(ae->event_type));
+		ual_device_lost(hca, ual_dev_loss_from_async(ae->event_type));
 		break;
 	default:
 		break;	/* LID/PKEY/GID/SM changes: not the consumer's business */
 	}
 }
 
-void ual_async_drain(struct ual_device *dev)
+void ual_async_drain(struct ual_hca *hca)
 {
 	struct ibv_async_event ae;
 	struct rdma_cm_event *cm;
 	enum ual_dev_loss loss;
 
-	if (pthread_mutex_trylock(&dev->async_lock))
+	if (pthread_mutex_trylock(&hca->async_lock))
 		return;	/* another queue is on it */
-	while (!ibv_get_async_event(dev->verbs, &ae)) {
-		route(dev, &ae);
+	while (!ibv_get_async_event(hca->verbs, &ae)) {
+		route(hca, &ae);
 		ibv_ack_async_event(&ae);
 	}
-	while (!rdma_get_cm_event(dev->watch_channel, &cm)) {
+	while (!rdma_get_cm_event(hca->watch_channel, &cm)) {
 		loss = ual_dev_loss_from_cm(cm->event);
 		rdma_ack_cm_event(cm);
 		if (loss != UAL_LOSS_NONE)
-			ual_device_lost(dev, loss);
+			ual_device_lost(hca, loss);
 	}
-	pthread_mutex_unlock(&dev->async_lock);
+	pthread_mutex_unlock(&hca->async_lock);
 }
 
 void ual_eq_run_fatal(struct ual_eq *eq)

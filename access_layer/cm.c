@@ -297,7 +297,8 @@ static void ep_apply(struct ual_ep *ep, const struct cm_input *ci)
 		why = ual_reject_classify(ep->dev->attr.transport, ci->status, len);
 	}
 	ual_conn_step(ep->state, ci->in, why, ep->retry.left > 0, &st);
-	ep->state = st.next;
+	/* Read without a lock by ual_ep_get_state in any thread. */
+	__atomic_store_n(&ep->state, st.next, __ATOMIC_RELEASE);
 	if (st.next == UAL_EP_CONNECTED || st.next == UAL_EP_FAILED ||
 	    st.next == UAL_EP_DISCONNECTED)
 		ual_timer_cancel(ep->eq, &ep->deadline);
@@ -411,12 +412,15 @@ static void request_arrived(struct ual_eq *eq, struct rdma_cm_event *cm)
 	struct ual_conn_req *req;
 	struct ual_device *dev;
 
-	dev = ual_device_get_by_verbs(cm->id->verbs, NULL);
+	/* A wildcard listener hears requests for devices of other scopes. */
+	dev = cm->id->verbs == ls->dev->verbs ? ls->dev : NULL;
+	if (dev)
+		ual_device_get(dev);
 	req = calloc(1, sizeof(*req));
 	n = ual_event_alloc(ls->type == UAL_EP_UD ? UAL_EVENT_UD_REQUEST
 						  : UAL_EVENT_CONN_REQUEST);
 	if (!dev || !req || !n) {
-		/* Not ours to serve (device not opened here) or no memory. */
+		/* Not this scope's device, or no memory. */
 		rdma_reject(cm->id, NULL, 0);
 		rdma_destroy_id(cm->id);
 		if (dev)
@@ -497,7 +501,7 @@ void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *cm)
 	 */
 	dev = owner_device(kind);
 	if (dev && ual_dev_loss_from_cm(cm->event) != UAL_LOSS_NONE)
-		ual_device_lost(dev, ual_dev_loss_from_cm(cm->event));
+		ual_device_lost(dev->hca, ual_dev_loss_from_cm(cm->event));
 	if (cm->event == RDMA_CM_EVENT_CONNECT_REQUEST) {
 		request_arrived(eq, cm);
 	} else if (kind && *kind == UAL_OWNER_EP) {

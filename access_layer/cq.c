@@ -59,6 +59,7 @@ int ual_cq_create(struct ual_device *dev, int depth, void *context,
 		goto err_channel;
 	}
 	ual_device_siw_account(dev, false, (int)cq->siw_pages);
+	ual_device_get(dev);
 	*out = cq;
 	return 0;
 
@@ -84,6 +85,7 @@ int ual_cq_destroy(struct ual_cq *cq, struct ual_error *err)
 				   "endpoints still use this CQ; destroy them first");
 	ual_device_siw_account(cq->dev, false, -(int)cq->siw_pages);
 	ibv_destroy_comp_channel(cq->channel);
+	ual_device_put(cq->dev);
 	free(cq);
 	return 0;
 }

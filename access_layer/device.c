@@ -2,10 +2,14 @@
 /*
  * device.c - finding, opening and sharing RDMA devices.
  *
- * The verbs context is the one librdmacm opened (rdma_get_devices), so
- * that QPs, CQs and the PD are usable with every rdma_cm_id the layer
- * creates.  One struct ual_device per context per process, reference
- * counted, so the uDAPL and IT-API shims in one process share it.
+ * Two levels.  struct ual_hca is the device as this process holds it:
+ * the verbs context librdmacm opened (rdma_get_devices, so that QPs, CQs
+ * and PDs are usable with every rdma_cm_id the layer creates), its async
+ * fd, the removal watch and the QP-number table; one per device per
+ * process, shared by the uDAPL and IT-API shims.  struct ual_device is
+ * one consumer's scope on it (an IA): every ual_device_open makes a new
+ * one with its own port, address, attributes, protection domain and
+ * async destinations, so a second opener never inherits the first's.
  *
  * A spec is resolved the way rdma_cm itself routes: bind an rdma_cm_id to
  * the address and read which device and port it landed on.  That works
@@ -261,8 +265,7 @@ void ual_device_fill_attr(struct ual_device *dev, uint8_t port)
 	memset(&pa, 0, sizeof(pa));
 	ibv_query_device(dev->verbs, &da);
 	ibv_query_port(dev->verbs, port, &pa);
-	snprintf(a->name, sizeof(a->name), "%s",
-		 ibv_get_device_name(dev->verbs->device));
+	snprintf(a->name, sizeof(a->name), "%s", dev->hca->name);
 	a->port_num = port;
 	a->transport = port_transport(dev->verbs, port, &pa);
 	a->caps = ual_transport_caps(a->transport, da.atomic_cap);
@@ -280,105 +283,115 @@ void ual_device_fill_attr(struct ual_device *dev, uint8_t port)
 	a->max_mr_size = da.max_mr_size;
 	a->max_srq = da.max_srq;
 	a->max_srq_wr = da.max_srq_wr;
+	a->max_srq_sge = da.max_srq_sge;
+	a->max_pd = da.max_pd;
+	a->max_ah = da.max_ah;
 	a->max_rd_atomic = da.max_qp_init_rd_atom;
 	a->max_dest_rd_atomic = da.max_qp_rd_atom;
 	a->max_msg_size = pa.max_msg_sz;
 	a->active_mtu = 128u << pa.active_mtu;
+	a->vendor_id = da.vendor_id;
+	a->vendor_part_id = da.vendor_part_id;
+	a->hw_ver = da.hw_ver;
+	snprintf(a->fw_ver, sizeof(a->fw_ver), "%s", da.fw_ver);
+	a->node_guid = da.node_guid;
+	a->sys_image_guid = da.sys_image_guid;
+	a->num_ports = da.phys_port_cnt;
 	ual_pdata_limits(a->transport, &a->pdata);
-	/* The name is the administrator's choice; the vendor id is siw's. */
-	dev->siw = da.vendor_id == UAL_SIW_VENDOR_ID;
-	dev->page_size = (uint32_t)sysconf(_SC_PAGESIZE);
-	a->max_inline = probe_inline(dev);
+	a->max_inline = dev->hca->max_inline;
 }
 
 void ual_device_siw_account(struct ual_device *dev, bool qp, int pages)
 {
-	if (!dev->siw || !pages)
+	struct ual_hca *hca = dev->hca;
+
+	if (!hca->siw || !pages)
 		return;
-	pthread_mutex_lock(&dev->lock);
+	pthread_mutex_lock(&hca->lock);
 	if (qp)
-		dev->siw_qp_pages += (uint32_t)pages;
+		hca->siw_qp_pages += (uint32_t)pages;
 	else
-		dev->siw_other_pages += (uint32_t)pages;
-	pthread_mutex_unlock(&dev->lock);
+		hca->siw_other_pages += (uint32_t)pages;
+	pthread_mutex_unlock(&hca->lock);
 }
 
 int ual_device_no_errno(struct ual_device *dev, const char *step,
 			const char *what, uint32_t sq, uint32_t rq,
 			struct ual_error *err)
 {
+	struct ual_hca *hca = dev->hca;
 	uint32_t used, other, fit = 0;
 	char why[UAL_ERROR_TEXT_MAX];
 
-	if (!dev->siw || !(sq + rq)) {
+	if (!hca->siw || !(sq + rq)) {
 		ual_err_set(err, EIO, step,
 			    "the verbs provider of %s failed without giving a reason (errno 0)",
-			    dev->attr.name);
-		ual_err_context(err, dev->attr.name, NULL);
+			    hca->name);
+		ual_err_context(err, hca->name, NULL);
 		return -EIO;
 	}
 	/*
 	 * libsiw fails exactly this way, and only this way, when the kernel
 	 * placed the new queue beyond the mmap offsets it accepts.
 	 */
-	pthread_mutex_lock(&dev->lock);
-	used = dev->siw_qp_pages + dev->siw_other_pages;
-	other = dev->siw_other_pages;
-	pthread_mutex_unlock(&dev->lock);
+	pthread_mutex_lock(&hca->lock);
+	used = hca->siw_qp_pages + hca->siw_other_pages;
+	other = hca->siw_other_pages;
+	pthread_mutex_unlock(&hca->lock);
 	if (!strcmp(what, "QP"))
-		fit = ual_siw_qps_that_fit(sq, rq, other, dev->page_size);
-	ual_siw_explain(why, sizeof(why), dev->attr.name, what, sq + rq, used,
-			fit, dev->page_size);
+		fit = ual_siw_qps_that_fit(sq, rq, other, hca->page_size);
+	ual_siw_explain(why, sizeof(why), hca->name, what, sq + rq, used,
+			fit, hca->page_size);
 	ual_err_set(err, ENOSPC, step, "%s", why);
-	ual_err_context(err, dev->attr.name, NULL);
+	ual_err_context(err, hca->name, NULL);
 	return -ENOSPC;
 }
 
 /*
- * Opens the removal watch (see struct ual_device): a cm id bound to the
+ * Opens the removal watch (see struct ual_hca): a cm id bound to the
  * device's address on a channel of its own.
  */
-static int watch_open(struct ual_device *dev, const struct sockaddr *addr,
+static int watch_open(struct ual_hca *hca, const struct sockaddr *addr,
 		      struct ual_error *err)
 {
 	int errnum;
 
-	dev->watch_channel = rdma_create_event_channel();
-	if (!dev->watch_channel)
+	hca->watch_channel = rdma_create_event_channel();
+	if (!hca->watch_channel)
 		return ual_err_set(err, errno ? errno : ENODEV,
 				   "rdma_create_event_channel",
-				   "the removal watch of %s", dev->attr.name);
-	fcntl(dev->watch_channel->fd, F_SETFL,
-	      fcntl(dev->watch_channel->fd, F_GETFL) | O_NONBLOCK);
-	if (rdma_create_id(dev->watch_channel, &dev->watch_id, dev,
+				   "the removal watch of %s", hca->name);
+	fcntl(hca->watch_channel->fd, F_SETFL,
+	      fcntl(hca->watch_channel->fd, F_GETFL) | O_NONBLOCK);
+	if (rdma_create_id(hca->watch_channel, &hca->watch_id, hca,
 			   RDMA_PS_TCP))
 		return ual_err_set(err, errno, "rdma_create_id",
-				   "the removal watch of %s", dev->attr.name);
-	if (rdma_bind_addr(dev->watch_id, (struct sockaddr *)addr)) {
+				   "the removal watch of %s", hca->name);
+	if (rdma_bind_addr(hca->watch_id, (struct sockaddr *)addr)) {
 		errnum = errno;
 		ual_err_set(err, errnum, "rdma_bind_addr",
-			    "the removal watch of %s", dev->attr.name);
-		ual_err_context(err, dev->attr.name, addr);
+			    "the removal watch of %s", hca->name);
+		ual_err_context(err, hca->name, addr);
 		return -errnum;
 	}
-	if (dev->watch_id->verbs != dev->verbs) {
+	if (hca->watch_id->verbs != hca->verbs) {
 		ual_err_set(err, EXDEV, "rdma_bind_addr",
 			    "the address moved to another device while %s was being opened",
-			    dev->attr.name);
-		ual_err_context(err, dev->attr.name, addr);
+			    hca->name);
+		ual_err_context(err, hca->name, addr);
 		return -EXDEV;
 	}
 	return 0;
 }
 
-static void watch_close(struct ual_device *dev)
+static void watch_close(struct ual_hca *hca)
 {
-	if (dev->watch_id)
-		rdma_destroy_id(dev->watch_id);
-	if (dev->watch_channel)
-		rdma_destroy_event_channel(dev->watch_channel);
-	dev->watch_id = NULL;
-	dev->watch_channel = NULL;
+	if (hca->watch_id)
+		rdma_destroy_id(hca->watch_id);
+	if (hca->watch_channel)
+		rdma_destroy_event_channel(hca->watch_channel);
+	hca->watch_id = NULL;
+	hca->watch_channel = NULL;
 }
 
 /*
@@ -399,23 +412,94 @@ static void rdma_cm_forget_removed(void)
 		rdma_free_devices(list);
 }
 
-static void device_free(struct ual_device *dev)
+static void hca_free(struct ual_hca *hca)
 {
-	bool removed = dev->lost == UAL_LOSS_REMOVED;
+	bool removed = hca->lost == UAL_LOSS_REMOVED;
 
-	if (dev->pd)
-		ibv_dealloc_pd(dev->pd);
-	watch_close(dev);
-	free(dev->qp_table);
-	pthread_mutex_destroy(&dev->lock);
-	pthread_mutex_destroy(&dev->async_lock);
-	free(dev);
+	watch_close(hca);
+	ual_qp_table_free(hca);
+	pthread_mutex_destroy(&hca->lock);
+	pthread_mutex_destroy(&hca->async_lock);
+	free(hca);
 	if (removed)
 		rdma_cm_forget_removed();
 }
 
-static struct ual_device *device_create(const struct probe_result *r,
-					struct ual_error *err)
+static struct ual_hca *hca_create(const struct probe_result *r,
+				  struct ual_error *err)
+{
+	struct ual_hca *hca = calloc(1, sizeof(*hca));
+	struct ibv_device_attr da;
+
+	if (!hca) {
+		ual_err_set(err, ENOMEM, "calloc", NULL);
+		return NULL;
+	}
+	hca->verbs = r->verbs;
+	hca->refs = 1;
+	snprintf(hca->name, sizeof(hca->name), "%s",
+		 ibv_get_device_name(r->verbs->device));
+	pthread_mutex_init(&hca->lock, NULL);
+	pthread_mutex_init(&hca->async_lock, NULL);
+	ual_list_init(&hca->scopes);
+	memset(&da, 0, sizeof(da));
+	ibv_query_device(r->verbs, &da);
+	/* The name is the administrator's choice; the vendor id is siw's. */
+	hca->siw = da.vendor_id == UAL_SIW_VENDOR_ID;
+	hca->page_size = (uint32_t)sysconf(_SC_PAGESIZE);
+	hca->max_inline = UINT32_MAX;	/* probed by the first scope */
+	if (watch_open(hca, (struct sockaddr *)&r->addr, err)) {
+		hca_free(hca);
+		return NULL;
+	}
+	return hca;
+}
+
+static struct ual_hca *hca_get_or_create(const struct probe_result *r,
+					 struct ual_error *err)
+{
+	struct ual_hca *hca;
+	struct ual_list *l;
+
+	pthread_mutex_lock(&devices_lock);
+	for (l = devices.next; l != &devices; l = l->next) {
+		hca = ual_container_of(l, struct ual_hca, link);
+		if (hca->verbs == r->verbs) {
+			hca->refs++;
+			pthread_mutex_unlock(&devices_lock);
+			return hca;
+		}
+	}
+	hca = hca_create(r, err);
+	if (hca)
+		ual_list_add(&devices, &hca->link);
+	pthread_mutex_unlock(&devices_lock);
+	return hca;
+}
+
+void ual_hca_get(struct ual_hca *hca)
+{
+	pthread_mutex_lock(&devices_lock);
+	hca->refs++;
+	pthread_mutex_unlock(&devices_lock);
+}
+
+void ual_hca_put(struct ual_hca *hca)
+{
+	bool last;
+
+	pthread_mutex_lock(&devices_lock);
+	last = --hca->refs == 0;
+	if (last)
+		ual_list_del(&hca->link);
+	pthread_mutex_unlock(&devices_lock);
+	if (last)
+		hca_free(hca);
+}
+
+static struct ual_device *scope_create(struct ual_hca *hca,
+				       const struct probe_result *r,
+				       struct ual_error *err)
 {
 	struct ual_device *dev = calloc(1, sizeof(*dev));
 
@@ -423,70 +507,28 @@ static struct ual_device *device_create(const struct probe_result *r,
 		ual_err_set(err, ENOMEM, "calloc", NULL);
 		return NULL;
 	}
-	dev->verbs = r->verbs;
-	dev->addr = r->addr;
+	dev->hca = hca;
 	dev->refs = 1;
-	pthread_mutex_init(&dev->lock, NULL);
-	pthread_mutex_init(&dev->async_lock, NULL);
+	dev->verbs = hca->verbs;
+	dev->siw = hca->siw;
+	dev->page_size = hca->page_size;
+	dev->addr = r->addr;
 	ual_list_init(&dev->eqs);
-	dev->pd = ibv_alloc_pd(r->verbs);
+	errno = 0;
+	dev->pd = ibv_alloc_pd(hca->verbs);
 	if (!dev->pd) {
 		ual_err_set(err, errno ? errno : ENOMEM, "ibv_alloc_pd", NULL);
-		ual_err_context(err, ibv_get_device_name(r->verbs->device), NULL);
-		device_free(dev);
+		ual_err_context(err, hca->name, NULL);
+		free(dev);
 		return NULL;
 	}
+	if (__atomic_load_n(&hca->max_inline, __ATOMIC_RELAXED) == UINT32_MAX)
+		__atomic_store_n(&hca->max_inline, probe_inline(dev),
+				 __ATOMIC_RELAXED);
 	ual_device_fill_attr(dev, r->port ? r->port : 1);
-	if (watch_open(dev, (struct sockaddr *)&r->addr, err)) {
-		device_free(dev);
-		return NULL;
-	}
-	return dev;
-}
-
-struct ual_device *ual_device_get_by_verbs(struct ibv_context *verbs,
-					   struct ual_error *err)
-{
-	struct ual_device *dev = NULL;
-	struct ual_list *l;
-
-	pthread_mutex_lock(&devices_lock);
-	for (l = devices.next; l != &devices; l = l->next) {
-		struct ual_device *d = ual_container_of(l, struct ual_device, link);
-
-		if (d->verbs == verbs) {
-			d->refs++;
-			dev = d;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&devices_lock);
-	if (!dev)
-		ual_err_set(err, ENODEV, "find device",
-			    "the request arrived on device %s, which this process has not opened",
-			    ibv_get_device_name(verbs->device));
-	return dev;
-}
-
-static struct ual_device *device_get_or_create(const struct probe_result *r,
-					       struct ual_error *err)
-{
-	struct ual_device *dev;
-	struct ual_list *l;
-
-	pthread_mutex_lock(&devices_lock);
-	for (l = devices.next; l != &devices; l = l->next) {
-		dev = ual_container_of(l, struct ual_device, link);
-		if (dev->verbs == r->verbs) {
-			dev->refs++;
-			pthread_mutex_unlock(&devices_lock);
-			return dev;
-		}
-	}
-	dev = device_create(r, err);
-	if (dev)
-		ual_list_add(&devices, &dev->link);
-	pthread_mutex_unlock(&devices_lock);
+	pthread_mutex_lock(&hca->lock);
+	ual_list_add(&hca->scopes, &dev->hca_link);
+	pthread_mutex_unlock(&hca->lock);
 	return dev;
 }
 
@@ -495,6 +537,7 @@ int ual_device_open(const char *spec, struct ual_device **out,
 {
 	struct probe_result r;
 	struct ual_device *dev;
+	struct ual_hca *hca;
 	uint64_t limit = ~0ULL;
 	int ret;
 
@@ -506,9 +549,14 @@ int ual_device_open(const char *spec, struct ual_device **out,
 	ret = resolve_spec(spec, &r, err);
 	if (ret)
 		return ret;
-	dev = device_get_or_create(&r, err);
-	if (!dev)
+	hca = hca_get_or_create(&r, err);
+	if (!hca)
 		return err ? -err->errnum : -ENOMEM;
+	dev = scope_create(hca, &r, err);
+	if (!dev) {
+		ual_hca_put(hca);
+		return err ? -err->errnum : -ENOMEM;
+	}
 	dev->attr.memlock_limit = limit;
 	if (local)
 		*local = r.addr;
@@ -516,17 +564,24 @@ int ual_device_open(const char *spec, struct ual_device **out,
 	return 0;
 }
 
+void ual_device_get(struct ual_device *dev)
+{
+	__atomic_add_fetch(&dev->refs, 1, __ATOMIC_RELAXED);
+}
+
 void ual_device_put(struct ual_device *dev)
 {
-	bool last;
+	struct ual_hca *hca = dev->hca;
 
-	pthread_mutex_lock(&devices_lock);
-	last = --dev->refs == 0;
-	if (last)
-		ual_list_del(&dev->link);
-	pthread_mutex_unlock(&devices_lock);
-	if (last)
-		device_free(dev);
+	if (__atomic_sub_fetch(&dev->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	pthread_mutex_lock(&hca->lock);
+	ual_list_del(&dev->hca_link);
+	pthread_mutex_unlock(&hca->lock);
+	if (dev->pd)
+		ibv_dealloc_pd(dev->pd);
+	free(dev);
+	ual_hca_put(hca);
 }
 
 void ual_device_close(struct ual_device *dev)
@@ -548,6 +603,169 @@ const char *ual_device_name(const struct ual_device *dev)
 enum ual_transport ual_device_transport(const struct ual_device *dev)
 {
 	return dev->attr.transport;
+}
+
+static int ensure_attached(struct ual_eq *eq, struct ual_device *dev,
+			   struct ual_error *err)
+{
+	int ret = eq ? ual_eq_attach(eq, dev->hca) : 0;
+
+	if (ret)
+		return ual_err_set(err, ret, "epoll_ctl",
+				   "adding the async fd of %s to an event queue",
+				   dev->attr.name);
+	return 0;
+}
+
+int ual_device_set_async(struct ual_device *dev, struct ual_eq *affiliated,
+			 struct ual_eq *unaffiliated, struct ual_error *err)
+{
+	int ret;
+
+	ret = ensure_attached(affiliated, dev, err);
+	if (!ret)
+		ret = ensure_attached(unaffiliated, dev, err);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&dev->hca->lock);
+	dev->async_aff = affiliated;
+	dev->async_unaff = unaffiliated;
+	pthread_mutex_unlock(&dev->hca->lock);
+	return 0;
+}
+
+/* A queue that goes away stops being any scope's async destination. */
+void ual_hca_forget_eq(struct ual_hca *hca, struct ual_eq *eq)
+{
+	struct ual_list *l;
+
+	pthread_mutex_lock(&hca->lock);
+	for (l = hca->scopes.next; l != &hca->scopes; l = l->next) {
+		struct ual_device *dev = ual_container_of(l, struct ual_device, hca_link);
+
+		if (dev->async_aff == eq)
+			dev->async_aff = NULL;
+		if (dev->async_unaff == eq)
+			dev->async_unaff = NULL;
+	}
+	pthread_mutex_unlock(&hca->lock);
+}
+
+/* ---- where a scope's asynchronous events go --------------------------- */
+
+/*
+ * Called with hca->lock held.  Affiliated events (about one object) go to
+ * the scope's affiliated queue when the consumer set one, else to
+ * @fallback (the object's own queue), else to the scope's first queue.
+ */
+struct ual_eq *ual_scope_affiliated_eq(struct ual_device *dev,
+				       struct ual_eq *fallback)
+{
+	if (dev->async_aff)
+		return dev->async_aff;
+	if (fallback)
+		return fallback;
+	if (!ual_list_empty(&dev->eqs))
+		return ual_container_of(dev->eqs.next, struct ual_eq, dev_link);
+	return NULL;
+}
+
+/*
+ * Called with hca->lock held.  Pushes one event made by @make to every
+ * unaffiliated destination of every scope @match accepts: the scope's
+ * unaffiliated queue if set, else every queue created for the scope.
+ */
+void ual_scopes_broadcast(struct ual_hca *hca,
+			  bool (*match)(const struct ual_device *dev, const void *arg),
+			  struct ual_event_node *(*make)(struct ual_eq *eq, const void *arg),
+			  const void *arg)
+{
+	struct ual_list *s, *q;
+
+	for (s = hca->scopes.next; s != &hca->scopes; s = s->next) {
+		struct ual_device *dev = ual_container_of(s, struct ual_device, hca_link);
+		struct ual_event_node *n;
+
+		if (match && !match(dev, arg))
+			continue;
+		if (dev->async_unaff) {
+			n = make(dev->async_unaff, arg);
+			if (n)
+				ual_eq_push(dev->async_unaff, n);
+			continue;
+		}
+		for (q = dev->eqs.next; q != &dev->eqs; q = q->next) {
+			struct ual_eq *eq = ual_container_of(q, struct ual_eq, dev_link);
+
+			n = make(eq, arg);
+			if (n)
+				ual_eq_push(eq, n);
+		}
+	}
+}
+
+/* ---- identity: GIDs and addresses ------------------------------------- */
+
+static uint8_t gid_type(struct ibv_context *verbs, const struct ibv_gid_entry *e)
+{
+	if (verbs->device->transport_type == IBV_TRANSPORT_IWARP)
+		return UAL_GID_IWARP;
+	switch (e->gid_type) {
+	case IBV_GID_TYPE_ROCE_V1:
+		return UAL_GID_ROCE_V1;
+	case IBV_GID_TYPE_ROCE_V2:
+		return UAL_GID_ROCE_V2;
+	default:
+		return UAL_GID_IB;
+	}
+}
+
+static const uint8_t zero_gid[16];
+
+int ual_device_gids(struct ual_device *dev, uint8_t port, struct ual_gid *gids,
+		    int max)
+{
+	struct ibv_port_attr pa;
+	struct ibv_gid_entry e;
+	int i, n = 0;
+
+	if (!port)
+		port = dev->attr.port_num;
+	if (ibv_query_port(dev->verbs, port, &pa))
+		return -EINVAL;
+	for (i = 0; i < pa.gid_tbl_len && n < max; i++) {
+		if (ibv_query_gid_ex(dev->verbs, port, (uint32_t)i, &e, 0))
+			continue;	/* an empty slot */
+		if (!memcmp(e.gid.raw, zero_gid, sizeof(zero_gid)))
+			continue;
+		memcpy(gids[n].raw, e.gid.raw, sizeof(gids[n].raw));
+		gids[n].index = (uint16_t)i;
+		gids[n].type = gid_type(dev->verbs, &e);
+		n++;
+	}
+	return n;
+}
+
+int ual_device_port_addrs(struct ual_device *dev, uint8_t port,
+			  struct sockaddr_storage *addrs, int max)
+{
+	struct ifaddrs *list, *ifa;
+	struct probe_result r;
+	int n = 0;
+
+	if (!port)
+		port = dev->attr.port_num;
+	if (getifaddrs(&list))
+		return -errno;
+	for (ifa = list; ifa && n < max; ifa = ifa->ifa_next) {
+		if (!usable_ifaddr(ifa) || probe_address(ifa->ifa_addr, &r))
+			continue;
+		if (r.verbs != dev->verbs || (r.port && r.port != port))
+			continue;
+		addrs[n++] = r.addr;
+	}
+	freeifaddrs(list);
+	return n;
 }
 
 static void fill_info(struct ibv_context *verbs, struct ual_device_info *info)
@@ -604,168 +822,68 @@ int ual_device_list(struct ual_device_info **out, int *count,
 
 enum ual_dev_loss ual_device_loss(struct ual_device *dev)
 {
+	struct ual_hca *hca = dev->hca;
 	enum ual_dev_loss loss;
 
-	pthread_mutex_lock(&dev->lock);
-	loss = dev->lost;
-	pthread_mutex_unlock(&dev->lock);
+	pthread_mutex_lock(&hca->lock);
+	loss = hca->lost;
+	pthread_mutex_unlock(&hca->lock);
 	return loss;
 }
 
-/* Called with dev->lock held. */
-static void tell_queues(struct ual_device *dev, enum ual_dev_loss loss)
+struct loss_note {
+	struct ual_hca *hca;
+	enum ual_dev_loss loss;
+};
+
+static struct ual_event_node *loss_event(struct ual_eq *eq, const void *arg)
 {
-	struct ual_list *l;
+	const struct loss_note *ln = arg;
+	struct ual_event_node *n = ual_event_alloc(ual_dev_loss_event(ln->loss));
 
-	for (l = dev->eqs.next; l != &dev->eqs; l = l->next) {
-		struct ual_eq *eq = ual_container_of(l, struct ual_eq, dev_link);
-		struct ual_event_node *n = ual_event_alloc(ual_dev_loss_event(loss));
-
-		if (!n)
-			continue;
-		n->ev.context = eq->context;
-		n->ev.status = loss == UAL_LOSS_FATAL ? IBV_EVENT_DEVICE_FATAL
-						      : RDMA_CM_EVENT_DEVICE_REMOVAL;
-		ual_dev_loss_error(&n->ev.error, loss, dev->attr.name,
-				   "event queue");
-		ual_eq_push(eq, n);
-	}
+	if (!n)
+		return NULL;
+	n->ev.context = eq->context;
+	n->ev.status = ln->loss == UAL_LOSS_FATAL ? IBV_EVENT_DEVICE_FATAL
+						  : RDMA_CM_EVENT_DEVICE_REMOVAL;
+	ual_dev_loss_error(&n->ev.error, ln->loss, ln->hca->name,
+			   "event queue");
+	return n;
 }
 
 /*
- * Called with dev->lock held.  Every endpoint's state machine belongs to
- * its own queue, so the endpoint is parked there like one hit by a fatal
- * QP error; its queue reports CONN_BROKEN unless its own cm id's removal
- * event got there first.
+ * Every endpoint's state machine belongs to its own queue, so the
+ * endpoint is parked there like one hit by a fatal QP error; its queue
+ * reports CONN_BROKEN unless its own cm id's removal event got there
+ * first.
  */
-static void break_endpoints(struct ual_device *dev)
+static void break_endpoint(struct ual_ep *ep, void *arg)
 {
-	struct ual_ep *ep;
-	uint32_t i;
-
-	for (i = 0; i < dev->qp_table_size; i++) {
-		ep = dev->qp_table[i];
-		if (!ep)
-			continue;
-		__atomic_store_n(&ep->device_lost, true, __ATOMIC_RELAXED);
-		pthread_mutex_lock(&ep->eq->lock);
-		if (ual_list_empty(&ep->fatal_link)) {
-			ep->fatal_what = IBV_EVENT_DEVICE_FATAL;
-			ual_list_add(&ep->eq->fatal, &ep->fatal_link);
-		}
-		pthread_mutex_unlock(&ep->eq->lock);
-		ual_eq_wake(ep->eq);
+	(void)arg;
+	__atomic_store_n(&ep->device_lost, true, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&ep->eq->lock);
+	if (ual_list_empty(&ep->fatal_link)) {
+		ep->fatal_what = IBV_EVENT_DEVICE_FATAL;
+		ual_list_add(&ep->eq->fatal, &ep->fatal_link);
 	}
+	pthread_mutex_unlock(&ep->eq->lock);
+	ual_eq_wake(ep->eq);
 }
 
-void ual_device_lost(struct ual_device *dev, enum ual_dev_loss loss)
+void ual_device_lost(struct ual_hca *hca, enum ual_dev_loss loss)
 {
+	struct loss_note ln = { hca, loss };
 	bool first;
 
-	pthread_mutex_lock(&dev->lock);
-	if (!ual_dev_loss_escalates(dev->lost, loss)) {
-		pthread_mutex_unlock(&dev->lock);
+	pthread_mutex_lock(&hca->lock);
+	if (!ual_dev_loss_escalates(hca->lost, loss)) {
+		pthread_mutex_unlock(&hca->lock);
 		return;
 	}
-	first = dev->lost == UAL_LOSS_NONE;
-	dev->lost = loss;
-	tell_queues(dev, loss);
+	first = hca->lost == UAL_LOSS_NONE;
+	__atomic_store_n(&hca->lost, loss, __ATOMIC_RELAXED);
+	ual_scopes_broadcast(hca, NULL, loss_event, &ln);
 	if (first)
-		break_endpoints(dev);
-	pthread_mutex_unlock(&dev->lock);
-}
-
-/* ---- QP number → endpoint (open addressing, linear probing) ---- */
-
-static int qp_table_grow(struct ual_device *dev)
-{
-	uint32_t size = dev->qp_table_size ? dev->qp_table_size * 2 : 256;
-	struct ual_ep **t = calloc(size, sizeof(*t));
-	uint32_t i, j;
-
-	if (!t)
-		return -ENOMEM;
-	for (i = 0; i < dev->qp_table_size; i++) {
-		struct ual_ep *ep = dev->qp_table[i];
-
-		if (!ep)
-			continue;
-		for (j = ep->qp->qp_num & (size - 1); t[j]; j = (j + 1) & (size - 1))
-			;
-		t[j] = ep;
-	}
-	free(dev->qp_table);
-	dev->qp_table = t;
-	dev->qp_table_size = size;
-	return 0;
-}
-
-int ual_device_qp_insert(struct ual_device *dev, struct ual_ep *ep)
-{
-	uint32_t j, mask;
-	int ret = 0;
-
-	pthread_mutex_lock(&dev->lock);
-	if ((dev->qp_count + 1) * 2 > dev->qp_table_size)
-		ret = qp_table_grow(dev);
-	if (!ret) {
-		mask = dev->qp_table_size - 1;
-		for (j = ep->qp->qp_num & mask; dev->qp_table[j]; j = (j + 1) & mask)
-			;
-		dev->qp_table[j] = ep;
-		dev->qp_count++;
-	}
-	pthread_mutex_unlock(&dev->lock);
-	return ret;
-}
-
-static void qp_table_reinsert_after(struct ual_device *dev, uint32_t hole)
-{
-	uint32_t mask = dev->qp_table_size - 1, j = (hole + 1) & mask, k;
-	struct ual_ep *ep;
-
-	for (; (ep = dev->qp_table[j]); j = (j + 1) & mask) {
-		dev->qp_table[j] = NULL;
-		for (k = ep->qp->qp_num & mask; dev->qp_table[k]; k = (k + 1) & mask)
-			;
-		dev->qp_table[k] = ep;
-	}
-}
-
-void ual_device_qp_remove(struct ual_device *dev, struct ual_ep *ep)
-{
-	uint32_t j, mask;
-
-	pthread_mutex_lock(&dev->lock);
-	if (dev->qp_table_size) {
-		mask = dev->qp_table_size - 1;
-		for (j = ep->qp->qp_num & mask; dev->qp_table[j]; j = (j + 1) & mask) {
-			if (dev->qp_table[j] == ep) {
-				dev->qp_table[j] = NULL;
-				dev->qp_count--;
-				qp_table_reinsert_after(dev, j);
-				break;
-			}
-		}
-	}
-	pthread_mutex_unlock(&dev->lock);
-}
-
-struct ual_ep *ual_ep_from_qp_num(struct ual_device *dev, uint32_t qp_num)
-{
-	struct ual_ep *found = NULL, *ep;
-	uint32_t j, mask;
-
-	pthread_mutex_lock(&dev->lock);
-	if (dev->qp_table_size) {
-		mask = dev->qp_table_size - 1;
-		for (j = qp_num & mask; (ep = dev->qp_table[j]); j = (j + 1) & mask) {
-			if (ep->qp->qp_num == qp_num) {
-				found = ep;
-				break;
-			}
-		}
-	}
-	pthread_mutex_unlock(&dev->lock);
-	return found;
+		ual_device_qp_for_each(hca, break_endpoint, NULL);
+	pthread_mutex_unlock(&hca->lock);
 }

@@ -181,6 +181,10 @@ int ual_ep_create(struct ual_device *dev, struct ual_eq *eq,
 	int ret;
 
 	ret = check_attr(dev, attr, err);
+	if (!ret && ual_eq_attach(eq, dev->hca))
+		ret = ual_err_set(err, ENOMEM, "ual_eq_attach",
+				  "adding the async fd of %s to the endpoint's queue",
+				  dev->attr.name);
 	if (ret)
 		return ret;
 	ep = calloc(1, sizeof(*ep));
@@ -208,6 +212,7 @@ int ual_ep_create(struct ual_device *dev, struct ual_eq *eq,
 	ret = ep_create_qp(ep, err);
 	if (ret)
 		goto err_id;
+	ual_device_get(dev);
 	*out = ep;
 	return 0;
 
@@ -253,6 +258,7 @@ int ual_ep_destroy(struct ual_ep *ep, struct ual_error *err)
 	if (!ret)
 		ual_device_siw_account(ep->dev, true, -(int)ep->siw_pages);
 	ual_eq_forget(eq, ep);
+	ual_device_put(ep->dev);
 	free(ep);
 	if (ret)
 		return ual_err_set(err, ret, "ibv_destroy_qp", NULL);
@@ -261,7 +267,7 @@ int ual_ep_destroy(struct ual_ep *ep, struct ual_error *err)
 
 enum ual_ep_state ual_ep_get_state(const struct ual_ep *ep)
 {
-	return ep->state;
+	return __atomic_load_n(&ep->state, __ATOMIC_ACQUIRE);
 }
 
 void *ual_ep_context(const struct ual_ep *ep)

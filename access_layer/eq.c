@@ -54,34 +54,79 @@ static int eq_open_fds(struct ual_eq *eq, struct ual_error *err)
 				   "is the rdma_ucm module loaded and /dev/infiniband/rdma_cm accessible?");
 	set_nonblock(eq->channel->fd);
 	eq->epfd = epoll_create1(EPOLL_CLOEXEC);
+	eq->srcfd = epoll_create1(EPOLL_CLOEXEC);
 	eq->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	eq->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (eq->epfd < 0 || eq->timerfd < 0 || eq->wakefd < 0)
+	if (eq->epfd < 0 || eq->srcfd < 0 || eq->timerfd < 0 || eq->wakefd < 0)
 		return ual_err_set(err, errno, "epoll_create1/timerfd/eventfd", NULL);
-	if (epoll_add(eq->epfd, eq->channel->fd) ||
-	    epoll_add(eq->epfd, eq->timerfd) || epoll_add(eq->epfd, eq->wakefd))
+	if (epoll_add(eq->srcfd, eq->channel->fd) ||
+	    epoll_add(eq->srcfd, eq->timerfd) ||
+	    epoll_add(eq->epfd, eq->srcfd) || epoll_add(eq->epfd, eq->wakefd))
 		return ual_err_set(err, errno, "epoll_ctl", NULL);
 	if (eq->dev) {
-		set_nonblock(eq->dev->verbs->async_fd);
-		if (epoll_add(eq->epfd, eq->dev->verbs->async_fd))
-			return ual_err_set(err, errno, "epoll_ctl", "async fd");
-		if (epoll_add(eq->epfd, eq->dev->watch_channel->fd))
-			return ual_err_set(err, errno, "epoll_ctl",
-					   "removal watch fd");
+		int ret = ual_eq_attach(eq, eq->dev->hca);
+
+		if (ret)
+			return ual_err_set(err, ret, "epoll_ctl",
+					   "the async fd of %s", eq->dev->attr.name);
 	}
 	return 0;
 }
 
 static void eq_close_fds(struct ual_eq *eq)
 {
+	int i;
+
+	for (i = 0; i < eq->nhcas; i++) {
+		ual_hca_forget_eq(eq->hcas[i], eq);
+		ual_hca_put(eq->hcas[i]);
+	}
+	free(eq->hcas);
 	if (eq->wakefd >= 0)
 		close(eq->wakefd);
 	if (eq->timerfd >= 0)
 		close(eq->timerfd);
+	if (eq->srcfd >= 0)
+		close(eq->srcfd);
 	if (eq->epfd >= 0)
 		close(eq->epfd);
 	if (eq->channel)
 		rdma_destroy_event_channel(eq->channel);
+}
+
+/*
+ * Makes the queue read @hca's async events and removal watch: every queue
+ * that holds an object of a device must, or an affiliated error of that
+ * object could wait for some other queue's progress.
+ */
+int ual_eq_attach(struct ual_eq *eq, struct ual_hca *hca)
+{
+	struct ual_hca **more;
+	int i, ret = 0;
+
+	pthread_mutex_lock(&eq->progress);
+	for (i = 0; i < eq->nhcas; i++)
+		if (eq->hcas[i] == hca)
+			goto out;
+	more = realloc(eq->hcas, (size_t)(eq->nhcas + 1) * sizeof(*more));
+	if (!more) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	eq->hcas = more;
+	set_nonblock(hca->verbs->async_fd);
+	ret = epoll_add(eq->srcfd, hca->verbs->async_fd);
+	if (!ret)
+		ret = epoll_add(eq->srcfd, hca->watch_channel->fd);
+	if (ret) {
+		epoll_ctl(eq->srcfd, EPOLL_CTL_DEL, hca->verbs->async_fd, NULL);
+		goto out;
+	}
+	ual_hca_get(hca);
+	eq->hcas[eq->nhcas++] = hca;
+out:
+	pthread_mutex_unlock(&eq->progress);
+	return ret;
 }
 
 int ual_eq_create(struct ual_device *dev, void *context, struct ual_eq **out,
@@ -94,23 +139,27 @@ int ual_eq_create(struct ual_device *dev, void *context, struct ual_eq **out,
 		return ual_err_set(err, ENOMEM, "calloc", NULL);
 	eq->dev = dev;
 	eq->context = context;
-	eq->epfd = eq->timerfd = eq->wakefd = -1;
+	eq->epfd = eq->srcfd = eq->timerfd = eq->wakefd = -1;
 	ual_list_init(&eq->ready);
 	ual_list_init(&eq->timers);
 	ual_list_init(&eq->fatal);
 	ual_list_init(&eq->dev_link);
+	ual_list_init(&eq->auto_link);
 	pthread_mutex_init(&eq->lock, NULL);
 	pthread_mutex_init(&eq->progress, NULL);
 	ret = eq_open_fds(eq, err);
 	if (ret) {
 		eq_close_fds(eq);
+		pthread_mutex_destroy(&eq->lock);
+		pthread_mutex_destroy(&eq->progress);
 		free(eq);
 		return ret;
 	}
 	if (dev) {
-		pthread_mutex_lock(&dev->lock);
+		ual_device_get(dev);
+		pthread_mutex_lock(&dev->hca->lock);
 		ual_list_add(&dev->eqs, &eq->dev_link);
-		pthread_mutex_unlock(&dev->lock);
+		pthread_mutex_unlock(&dev->hca->lock);
 	}
 	*out = eq;
 	return 0;
@@ -139,10 +188,11 @@ void ual_eq_destroy(struct ual_eq *eq)
 	if (!eq)
 		return;
 	eq_stop_thread(eq);
+	ual_progress_remove(eq);
 	if (eq->dev) {
-		pthread_mutex_lock(&eq->dev->lock);
+		pthread_mutex_lock(&eq->dev->hca->lock);
 		ual_list_del(&eq->dev_link);
-		pthread_mutex_unlock(&eq->dev->lock);
+		pthread_mutex_unlock(&eq->dev->hca->lock);
 	}
 	while (!ual_list_empty(&eq->ready)) {
 		l = eq->ready.next;
@@ -150,6 +200,8 @@ void ual_eq_destroy(struct ual_eq *eq)
 		free(ual_container_of(l, struct ual_event_node, link));
 	}
 	eq_close_fds(eq);
+	if (eq->dev)
+		ual_device_put(eq->dev);
 	pthread_mutex_destroy(&eq->lock);
 	pthread_mutex_destroy(&eq->progress);
 	free(eq);
@@ -309,15 +361,23 @@ static void drain_cm(struct ual_eq *eq)
 		ual_cm_handle_event(eq, ev);
 }
 
-static void eq_progress(struct ual_eq *eq)
+/*
+ * Reads every source of the queue.  The consumer's own progress also
+ * consumes the wake-up count (it dequeues next and re-arms the fd if
+ * events remain); the progress thread leaves it, since it is the
+ * consumer's signal that events are queued.
+ */
+void ual_eq_progress(struct ual_eq *eq, bool consume_wake)
 {
 	uint64_t count;
+	int i;
 
 	pthread_mutex_lock(&eq->progress);
-	if (read(eq->wakefd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+	if (consume_wake && read(eq->wakefd, &count, sizeof(count)) < 0 &&
+	    errno != EAGAIN)
 		count = 0;
-	if (eq->dev)
-		ual_async_drain(eq->dev);
+	for (i = 0; i < eq->nhcas; i++)
+		ual_async_drain(eq->hcas[i]);
 	drain_cm(eq);
 	ual_eq_run_fatal(eq);
 	run_timers(eq);
@@ -327,6 +387,7 @@ static void eq_progress(struct ual_eq *eq)
 static int eq_dequeue(struct ual_eq *eq, struct ual_event *ev, int max)
 {
 	struct ual_event_node *n;
+	bool more;
 	int got = 0;
 
 	pthread_mutex_lock(&eq->lock);
@@ -336,7 +397,11 @@ static int eq_dequeue(struct ual_eq *eq, struct ual_event *ev, int max)
 		ev[got++] = n->ev;
 		free(n);
 	}
+	more = !ual_list_empty(&eq->ready);
 	pthread_mutex_unlock(&eq->lock);
+	/* Events left behind keep the fd readable for the next wait. */
+	if (got && more)
+		ual_eq_wake(eq);
 	return got;
 }
 
@@ -346,7 +411,7 @@ int ual_eq_poll(struct ual_eq *eq, struct ual_event *ev, int max)
 
 	if (got == max)
 		return got;
-	eq_progress(eq);
+	ual_eq_progress(eq, true);
 	return got + eq_dequeue(eq, ev + got, max - got);
 }
 

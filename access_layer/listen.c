@@ -40,10 +40,16 @@ int ual_listen(struct ual_device *dev, struct ual_eq *eq,
 	       const struct sockaddr *addr, enum ual_ep_type type, int backlog,
 	       void *context, struct ual_listener **out, struct ual_error *err)
 {
-	struct ual_listener *ls = calloc(1, sizeof(*ls));
+	struct ual_listener *ls;
 	struct sockaddr_storage ss;
 	int ret;
 
+	ret = ual_eq_attach(eq, dev->hca);
+	if (ret)
+		return ual_err_set(err, ret, "ual_eq_attach",
+				   "adding the async fd of %s to the listener's queue",
+				   dev->attr.name);
+	ls = calloc(1, sizeof(*ls));
 	if (!ls)
 		return ual_err_set(err, ENOMEM, "calloc", NULL);
 	ls->kind = UAL_OWNER_LISTENER;
@@ -70,6 +76,7 @@ int ual_listen(struct ual_device *dev, struct ual_eq *eq,
 		goto err_id;
 	}
 	ls->port = ual_sockaddr_port(rdma_get_local_addr(ls->id));
+	ual_device_get(dev);
 	*out = ls;
 	return 0;
 
@@ -91,6 +98,7 @@ int ual_listener_destroy(struct ual_listener *ls)
 	rdma_destroy_id(ls->id);
 	pthread_mutex_unlock(&eq->progress);
 	ual_eq_forget(eq, ls);
+	ual_device_put(ls->dev);
 	free(ls);
 	return 0;
 }

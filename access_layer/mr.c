@@ -54,6 +54,7 @@ int ual_mr_reg(struct ual_device *dev, void *addr, size_t len,
 		explain_reg_failure(dev, errnum, len, err);
 		return -errnum;
 	}
+	ual_device_get(dev);
 	*out = mr;
 	return 0;
 }
@@ -68,6 +69,7 @@ int ual_mr_dereg(struct ual_mr *mr, struct ual_error *err)
 	if (ret)
 		return ual_err_set(err, ret, "ibv_dereg_mr",
 				   "the region is still in use (bound memory window?)");
+	ual_device_put(mr->dev);
 	free(mr);
 	return 0;
 }

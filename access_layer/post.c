@@ -109,7 +109,7 @@ int ual_srq_post_recv(struct ual_srq *srq, const struct ual_sge *sge,
 		.num_sge = nsge,
 	}, *bad;
 
-	if (__atomic_load_n(&srq->dev->lost, __ATOMIC_RELAXED) != UAL_LOSS_NONE)
+	if (__atomic_load_n(&srq->dev->hca->lost, __ATOMIC_RELAXED) != UAL_LOSS_NONE)
 		return -ENODEV;
 	return -ibv_post_srq_recv(srq->srq, &wr, &bad);
 }

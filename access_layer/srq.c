@@ -22,6 +22,10 @@ int ual_srq_create(struct ual_device *dev, struct ual_eq *eq, uint32_t max_wr,
 				   "shared receive queues are not supported by device %s (%s)",
 				   dev->attr.name,
 				   ual_transport_name(dev->attr.transport));
+	if (eq && ual_eq_attach(eq, dev->hca))
+		return ual_err_set(err, ENOMEM, "ual_eq_attach",
+				   "adding the async fd of %s to the SRQ's queue",
+				   dev->attr.name);
 	srq = calloc(1, sizeof(*srq));
 	if (!srq)
 		return ual_err_set(err, ENOMEM, "calloc", NULL);
@@ -52,6 +56,7 @@ int ual_srq_create(struct ual_device *dev, struct ual_eq *eq, uint32_t max_wr,
 		return -errnum;
 	}
 	ual_device_siw_account(dev, false, (int)srq->siw_pages);
+	ual_device_get(dev);
 	*out = srq;
 	return 0;
 }
@@ -69,6 +74,7 @@ int ual_srq_destroy(struct ual_srq *srq, struct ual_error *err)
 	ual_device_siw_account(srq->dev, false, -(int)srq->siw_pages);
 	if (srq->eq)
 		ual_eq_forget(srq->eq, srq);
+	ual_device_put(srq->dev);
 	free(srq);
 	return 0;
 }

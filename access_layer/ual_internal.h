@@ -189,19 +189,40 @@ static inline bool ual_list_empty(const struct ual_list *l)
 #define ual_container_of(p, type, member) \
 	((type *)((char *)(p) - offsetof(type, member)))
 
-struct ual_device {
+/*
+ * The QP number -> endpoint table of a device.  Readers take no lock (the
+ * data path looks endpoints up by a completion's qp_num): keys and
+ * endpoints are read with atomic loads, a deleted slot becomes a
+ * tombstone so that no entry ever moves under a reader, and a grown
+ * table is published by one atomic pointer store.  Old tables stay
+ * allocated until the device goes, because a reader may still walk them.
+ */
+#define UAL_QPT_EMPTY 0u		/* never a QP number we create */
+#define UAL_QPT_TOMB 0xffffffffu	/* QP numbers have 24 bits */
+
+struct ual_qp_table {
+	struct ual_qp_table *retired;	/* older tables, freed with the device */
+	uint32_t size;			/* power of two */
+	uint32_t used;			/* live + tombstones */
+	uint32_t *keys;
+	struct ual_ep **eps;
+};
+
+/*
+ * One per verbs device per process, shared by every scope (every
+ * ual_device_open) on it: the verbs context, its async fd, the removal
+ * watch, the QP-number table and the siw window accounting.
+ */
+struct ual_hca {
 	struct ual_list link;		/* in the global device list */
-	int refs;
+	int refs;			/* scopes + event queues attached */
 	struct ibv_context *verbs;	/* librdmacm's context */
-	struct ibv_pd *pd;
-	struct ual_device_attr attr;
-	struct sockaddr_storage addr;	/* address of the first open */
-	pthread_mutex_t lock;		/* eqs, qp table */
-	struct ual_list eqs;
+	char name[UAL_NAME_MAX];
+	uint32_t max_inline;		/* probed once */
+	pthread_mutex_t lock;		/* scopes, qp table writers, siw, lost */
+	struct ual_list scopes;
 	pthread_mutex_t async_lock;	/* one reader of the async fd */
-	struct ual_ep **qp_table;	/* open-addressed by qp_num */
-	uint32_t qp_table_size;
-	uint32_t qp_count;
+	struct ual_qp_table *qpt;	/* readers: atomic load, no lock */
 	/*
 	 * siw only: pages of the per-context mapping window held by this
 	 * process's queues (under lock), so a refused queue can be explained.
@@ -215,11 +236,35 @@ struct ual_device {
 	 * device, on a channel every event queue of the device polls.  It
 	 * hears RDMA_CM_EVENT_DEVICE_REMOVAL even when the consumer has no
 	 * endpoint or listener, and while it exists librdmacm keeps its
-	 * verbs context (under our PD) open.  It goes with the last put.
+	 * verbs context open.  It goes with the last reference.
 	 */
 	struct rdma_event_channel *watch_channel;
 	struct rdma_cm_id *watch_id;
 	enum ual_dev_loss lost;		/* under lock; set once per cause */
+	bool forget_on_free;		/* removed: have librdmacm rescan */
+};
+
+/*
+ * A consumer's scope on a device: what one ual_device_open returns (a
+ * DAT IA, an IT-API IA).  Its own port, local address, attributes,
+ * protection domain and async destinations; everything else is the
+ * shared struct ual_hca.  verbs, siw and page_size are copies of the
+ * hca's, kept here because every object reaches its device this way.
+ */
+struct ual_device {
+	struct ual_list hca_link;	/* in hca->scopes */
+	struct ual_hca *hca;
+	int refs;			/* the open + pending requests */
+	struct ibv_context *verbs;
+	struct ibv_pd *pd;
+	struct ual_device_attr attr;
+	struct sockaddr_storage addr;	/* the address this scope opened */
+	bool siw;
+	uint32_t page_size;
+	/* under hca->lock */
+	struct ual_list eqs;		/* queues created for this scope */
+	struct ual_eq *async_aff;	/* ual_device_set_async(), or NULL */
+	struct ual_eq *async_unaff;
 };
 
 struct ual_event_node {
@@ -233,19 +278,32 @@ struct ual_timer {
 	void (*fire)(struct ual_timer *t);
 };
 
+/*
+ * An event queue.  Its sources (its rdma_cm channel, its timerfd and the
+ * async fd and removal watch of every device attached to it) sit in
+ * srcfd; the fd the consumer sleeps on (epfd) holds srcfd and wakefd, so
+ * a consumer that makes progress itself wakes for either.  In automatic
+ * progress mode srcfd leaves epfd and joins the layer's progress thread
+ * (progress.c) instead: the consumer then wakes only for queued events.
+ */
 struct ual_eq {
 	struct ual_list dev_link;	/* in dev->eqs */
 	struct ual_device *dev;
 	void *context;
 	struct rdma_event_channel *channel;
 	int epfd;
+	int srcfd;
 	int timerfd;
-	int wakefd;			/* eventfd */
+	int wakefd;			/* eventfd: events queued / work handed over */
 	pthread_mutex_t lock;		/* ready, timers */
 	pthread_mutex_t progress;	/* one thread makes progress */
 	struct ual_list ready;
 	struct ual_list timers;
 	struct ual_list fatal;		/* endpoints hit by QP fatal */
+	struct ual_hca **hcas;		/* attached devices (under progress) */
+	int nhcas;
+	bool auto_progress;		/* under the progress thread's lock */
+	struct ual_list auto_link;
 	pthread_t thread;
 	bool thread_running;
 	volatile bool stopping;
@@ -344,11 +402,10 @@ struct ual_conn_req {
 };
 
 /* device.c */
-struct ual_device *ual_device_get_by_verbs(struct ibv_context *verbs,
-					   struct ual_error *err);
+void ual_hca_get(struct ual_hca *hca);
+void ual_hca_put(struct ual_hca *hca);
+void ual_device_get(struct ual_device *dev);
 void ual_device_put(struct ual_device *dev);
-int ual_device_qp_insert(struct ual_device *dev, struct ual_ep *ep);
-void ual_device_qp_remove(struct ual_device *dev, struct ual_ep *ep);
 void ual_device_fill_attr(struct ual_device *dev, uint8_t port);
 /*
  * A verbs create call returned NULL without setting errno: fills @err
@@ -360,11 +417,28 @@ int ual_device_no_errno(struct ual_device *dev, const char *step,
 			struct ual_error *err);
 void ual_device_siw_account(struct ual_device *dev, bool qp, int pages);
 /* The device is lost: tell every queue, break every endpoint (once). */
-void ual_device_lost(struct ual_device *dev, enum ual_dev_loss loss);
+void ual_device_lost(struct ual_hca *hca, enum ual_dev_loss loss);
 enum ual_dev_loss ual_device_loss(struct ual_device *dev);
+void ual_hca_forget_eq(struct ual_hca *hca, struct ual_eq *eq);
+struct ual_eq *ual_scope_affiliated_eq(struct ual_device *dev,
+				       struct ual_eq *fallback);
+void ual_scopes_broadcast(struct ual_hca *hca,
+			  bool (*match)(const struct ual_device *dev, const void *arg),
+			  struct ual_event_node *(*make)(struct ual_eq *eq, const void *arg),
+			  const void *arg);
+
+/* qp_table.c */
+int ual_device_qp_insert(struct ual_device *dev, struct ual_ep *ep);
+void ual_device_qp_remove(struct ual_device *dev, struct ual_ep *ep);
+void ual_device_qp_for_each(struct ual_hca *hca,
+			    void (*fn)(struct ual_ep *ep, void *arg), void *arg);
+void ual_qp_table_free(struct ual_hca *hca);
+
+/* progress.c */
+void ual_progress_remove(struct ual_eq *eq);
 
 /* async.c */
-void ual_async_drain(struct ual_device *dev);
+void ual_async_drain(struct ual_hca *hca);
 
 /* eq.c */
 struct ual_event_node *ual_event_alloc(enum ual_event_type type);
@@ -372,6 +446,8 @@ void ual_eq_push(struct ual_eq *eq, struct ual_event_node *n);
 void ual_eq_push_locked(struct ual_eq *eq, struct ual_event_node *n);
 void ual_eq_wake(struct ual_eq *eq);
 void ual_eq_forget(struct ual_eq *eq, const void *object);
+int ual_eq_attach(struct ual_eq *eq, struct ual_hca *hca);
+void ual_eq_progress(struct ual_eq *eq, bool consume_wake);
 void ual_timer_arm(struct ual_eq *eq, struct ual_timer *t, uint32_t ms);
 void ual_timer_cancel(struct ual_eq *eq, struct ual_timer *t);
 uint64_t ual_now_ms(void);

@@ -107,6 +107,30 @@ struct ual_device_attr {
 	uint32_t active_mtu;
 	struct ual_pdata_limits pdata;	/* usable private data per message */
 	uint64_t memlock_limit;		/* RLIMIT_MEMLOCK soft, bytes; ~0 = unlimited */
+	/* Identity, for DAT's IA/provider attributes and IT-API's it_ia_info. */
+	uint32_t vendor_id;
+	uint32_t vendor_part_id;
+	uint32_t hw_ver;
+	char fw_ver[64];
+	uint64_t node_guid;		/* network byte order, as verbs reports it */
+	uint64_t sys_image_guid;	/* network byte order */
+	uint8_t num_ports;
+	uint32_t max_pd;
+	uint32_t max_ah;
+	uint32_t max_srq_sge;
+};
+
+enum ual_gid_type {
+	UAL_GID_IB = 0,
+	UAL_GID_ROCE_V1,
+	UAL_GID_ROCE_V2,
+	UAL_GID_IWARP,		/* the MAC-derived GID iWARP devices report */
+};
+
+struct ual_gid {
+	uint8_t raw[16];
+	uint16_t index;		/* in the port's GID table */
+	uint8_t type;		/* enum ual_gid_type */
 };
 
 struct ual_device_info {
@@ -120,17 +144,26 @@ int ual_device_list(struct ual_device_info **list, int *count,
 		    struct ual_error *err);
 
 struct ual_device;
+struct ual_eq;
 
 /*
- * Opens (or takes another reference on) the device selected by @spec:
+ * Opens a scope on the device selected by @spec:
  *  - "rxe0" or "rxe0:1"      a verbs device, optionally with port
  *  - "rxe_veth"              a network interface name
  *  - "192.168.77.1", "fd00:77::1", "[fd00:77::1]"  a local address
  *  - "myhost"                a host name resolving to a local address
- * One verbs context and one protection domain exist per device per
- * process; every open returns the same struct ual_device.  If @local is
- * non-NULL it receives the local IP address the spec selected (port 0),
- * which is the address endpoints and listeners bind to by default.
+ * Every call returns a new scope (a DAT or IT-API IA): its own port,
+ * local address, attributes (ual_device_query), protection domain and
+ * async destinations (ual_device_set_async).  The verbs context, its
+ * async events, the removal watch and the connection machinery are
+ * shared by all scopes on one device in the process.  Objects belong to
+ * the scope they were created with; memory registered in one scope is
+ * not usable by another's endpoints (separate protection domains).
+ * If @local is non-NULL it receives the local IP address the spec
+ * selected (port 0), which endpoints and listeners bind to by default.
+ * Each object created with the scope holds a reference to it, so
+ * ual_device_close may come before the last object is destroyed; the
+ * scope goes with its last object.
  */
 int ual_device_open(const char *spec, struct ual_device **dev,
 		    struct sockaddr_storage *local, struct ual_error *err);
@@ -138,6 +171,35 @@ void ual_device_close(struct ual_device *dev);
 void ual_device_query(struct ual_device *dev, struct ual_device_attr *attr);
 const char *ual_device_name(const struct ual_device *dev);
 enum ual_transport ual_device_transport(const struct ual_device *dev);
+/*
+ * The non-empty GIDs of @port (0: the scope's port), at most @max;
+ * returns how many were stored or -EINVAL for a bad port.
+ */
+int ual_device_gids(struct ual_device *dev, uint8_t port, struct ual_gid *gids,
+		    int max);
+/*
+ * The local IP addresses (IPv4 first as the system lists them, then
+ * IPv6) through which rdma_cm reaches @port (0: the scope's port) of the
+ * device, in the caller's network namespace; at most @max, port 0 in each.
+ * Returns how many were stored or a negative errno.
+ */
+int ual_device_port_addrs(struct ual_device *dev, uint8_t port,
+			  struct sockaddr_storage *addrs, int max);
+/*
+ * Where the scope's asynchronous events go (see "Async events" in
+ * doc/access_layer.md).  @affiliated receives EP_ERROR, CQ_ERROR,
+ * SRQ_LIMIT and SRQ_ERROR of the scope's objects; @unaffiliated receives
+ * PORT_UP/PORT_DOWN of the scope's port, DEVICE_FATAL and DEVICE_REMOVED.
+ * NULL restores the default: affiliated events to the object's own queue
+ * (an endpoint's queue, the queue an SRQ was created with, for a CQ the
+ * scope's first queue), unaffiliated ones to every queue created with
+ * the scope.  Either queue may belong to any scope or none; it is
+ * attached to the device so that its progress reads the device's async
+ * events.  A connection's own consequences (CONN_BROKEN after a fatal QP
+ * error) always go to the endpoint's queue.
+ */
+int ual_device_set_async(struct ual_device *dev, struct ual_eq *affiliated,
+			 struct ual_eq *unaffiliated, struct ual_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Memory                                                              */
@@ -216,7 +278,6 @@ struct ual_conn_req;
 struct ual_cq;
 struct ual_srq;
 struct ual_ah;
-struct ual_eq;
 
 struct ual_event {
 	enum ual_event_type type;
@@ -253,10 +314,14 @@ typedef void (*ual_event_handler)(struct ual_eq *eq,
 				  const struct ual_event *ev, void *arg);
 
 /*
- * Creates an event queue.  If @dev is non-NULL, the queue also receives
- * that device's unaffiliated events (port up/down, device fatal, device
- * removed: see doc/access_layer.md, "Device removal").
- * Affiliated events go to the queue of the object they concern.
+ * Creates an event queue.  If @dev is non-NULL, the queue belongs to that
+ * scope: it receives the scope's unaffiliated events (port up/down,
+ * device fatal, device removed: see doc/access_layer.md, "Device
+ * removal") unless ual_device_set_async names another destination.
+ * Affiliated events go to the queue of the object they concern (or the
+ * scope's affiliated queue).  Whatever @dev, a queue that holds an
+ * endpoint, listener or SRQ of a device also reads that device's async
+ * events, so a fatal QP error reaches its endpoint without help.
  */
 int ual_eq_create(struct ual_device *dev, void *context, struct ual_eq **eq,
 		  struct ual_error *err);
@@ -270,6 +335,18 @@ int ual_eq_wait(struct ual_eq *eq, struct ual_event *ev, int max,
 		int timeout_ms);
 /* Queues a software event (wakes waiters); safe from any thread. */
 int ual_eq_post_software(struct ual_eq *eq, uint64_t value, void *context);
+/*
+ * Automatic progress (opt-in): the layer's progress thread (one per
+ * process, started with the first such queue) reads the queue's CM
+ * channel, timers and device events as they arrive, so connections move
+ * forward although the consumer waits only on a CQ or not at all:
+ * librdmacm sends the RTU of an active connect, a peer's disconnect is
+ * answered, retries and deadlines fire.  The resulting events stay
+ * queued for ual_eq_poll/ual_eq_wait, in order; the queue's fd then
+ * polls readable only while events are queued.  @on = 0 returns to
+ * consumer-driven progress.  Returns 0 or a negative errno.
+ */
+int ual_eq_set_auto_progress(struct ual_eq *eq, int on, struct ual_error *err);
 /*
  * Callback interface: starts one thread that waits on the queue and calls
  * @fn for every event.  ual_eq_destroy stops it.
