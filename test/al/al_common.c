@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *role = "?";
 
@@ -333,4 +335,71 @@ void expect_msg(struct side *s, const char *want)
 
 	if (strcmp(got, want))
 		die("expected '%s', got '%s'", want, got);
+}
+
+int count_fds(const char *needle)
+{
+	char path[300], target[256];
+	struct dirent *d;
+	int count = 0;
+	ssize_t len;
+	DIR *dir;
+
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
+		len = readlink(path, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		if (strstr(target, needle))
+			count++;
+	}
+	closedir(dir);
+	return count;
+}
+
+/* Whether /dev/infiniband/uverbsN (@target) is a context of device @ibdev. */
+static bool uverbs_of(const char *target, const char *ibdev)
+{
+	const char *node = strstr(target, "uverbs");
+	char path[128], name[64] = "";
+	FILE *f;
+
+	if (!node || strncmp(target, "/dev/infiniband/", 16))
+		return false;
+	snprintf(path, sizeof(path), "/sys/class/infiniband_verbs/%s/ibdev", node);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(name, sizeof(name), f))
+		name[0] = '\0';
+	fclose(f);
+	name[strcspn(name, "\n")] = '\0';
+	return !strcmp(name, ibdev);
+}
+
+int count_verbs_contexts(const char *ibdev)
+{
+	char path[300], target[256];
+	struct dirent *d;
+	int count = 0;
+	ssize_t len;
+	DIR *dir;
+
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
+		len = readlink(path, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		count += uverbs_of(target, ibdev);
+	}
+	closedir(dir);
+	return count;
 }

@@ -100,5 +100,15 @@ void server_accept(struct side *s, struct ual_conn_req *req);
 void finish_disconnect(struct side *s, bool initiator);
 void client_connect(struct side *s, uint32_t retries);
 void expect_msg(struct side *s, const char *want);
+/* Open fds of this process whose target contains @needle ("uverbs"). */
+int count_fds(const char *needle);
+/* Verbs contexts (open /dev/infiniband/uverbsN) of device @ibdev. */
+int count_verbs_contexts(const char *ibdev);
+
+/* t_scope.c */
+int run_server_scopes(struct side *s);
+int run_client_scopes(struct side *s);
+int run_server_progress(struct side *s);
+int run_client_progress(struct side *s);
 
 #endif /* AL_COMMON_H */

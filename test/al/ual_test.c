@@ -757,17 +757,37 @@ static int run_client_ud(struct side *s)
 
 /* ---- port down ---------------------------------------------------------- */
 
+/*
+ * A second scope on the device names its own unaffiliated queue (created
+ * without a device): the port events reach the first scope's queue (its
+ * default) and that queue, never the second scope's own queue.
+ */
 static int run_portdown(struct side *s)
 {
+	struct ual_eq *eq2, *unaff;
+	struct ual_device *dev2;
 	struct ual_event ev;
+	struct ual_error e;
 
+	check(ual_device_open(s->o.dev, &dev2, NULL, &e), &e, "second scope");
+	check(ual_eq_create(dev2, NULL, &eq2, &e), &e, "second scope's queue");
+	check(ual_eq_create(NULL, NULL, &unaff, &e), &e, "unaffiliated queue");
+	check(ual_device_set_async(dev2, NULL, unaff, &e), &e, "ual_device_set_async");
 	say("ready to see port events");
 	do {
 		ev = next_event(s, 5 * TIMEOUT_MS);
 	} while (ev.type != UAL_EVENT_PORT_DOWN);
 	say("PORT_DOWN event, port %u", ev.port_num);
+	if (ual_eq_wait(unaff, &ev, 1, TIMEOUT_MS) != 1 || ev.type != UAL_EVENT_PORT_DOWN)
+		die("the second scope's unaffiliated queue did not get PORT_DOWN");
+	if (ual_eq_poll(eq2, &ev, 1))
+		die("the second scope's own queue got '%s'", ual_event_name(ev.type));
+	say("PORT_DOWN on the second scope's unaffiliated queue only");
 	ev = next_event(s, 2 * TIMEOUT_MS);
 	say("then: %s", ual_event_name(ev.type));
+	ual_eq_destroy(eq2);
+	ual_eq_destroy(unaff);
+	ual_device_close(dev2);
 	return 0;
 }
 
@@ -784,26 +804,7 @@ struct removal {
 /* Open descriptors of verbs devices: what the kernel waits for. */
 static int uverbs_fds(void)
 {
-	char path[300], target[256];
-	struct dirent *d;
-	int count = 0;
-	ssize_t len;
-	DIR *dir;
-
-	dir = opendir("/proc/self/fd");
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
-		len = readlink(path, target, sizeof(target) - 1);
-		if (len <= 0)
-			continue;
-		target[len] = '\0';
-		if (strstr(target, "uverbs") || strstr(target, "[infinibandevent]"))
-			count++;
-	}
-	closedir(dir);
-	return count;
+	return count_fds("uverbs") + count_fds("[infinibandevent]");
 }
 
 static bool removal_done(const struct side *s, const struct removal *r)
@@ -950,7 +951,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: ual_test --server|--client --dev SPEC [--addr ADDR] [--port N]\n"
-		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown|devremove]\n"
+		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown|devremove|scopes|progress]\n"
 		"                [--disconnect client|server] [--count N] [--wr N] [--srq] [--fill]\n");
 	exit(2);
 }
@@ -1018,6 +1019,8 @@ static const struct al_test tests[] = {
 	{ "ud", run_server_ud, run_client_ud, false },
 	{ "portdown", run_portdown, run_portdown, false },
 	{ "devremove", run_devremove, run_devremove, true },
+	{ "scopes", run_server_scopes, run_client_scopes, true },
+	{ "progress", run_server_progress, run_client_progress, true },
 };
 
 static const struct al_test *find_test(const char *name)

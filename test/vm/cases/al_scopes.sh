@@ -1,0 +1,15 @@
+# Access layer: two scopes on one device in one process (one verbs context,
+# own attributes, own protection domain, own async destination); see
+# test/al/t_scope.c, "scopes".
+# transports: rxe siw
+. "$SRCDIR/test/vm/lib.sh"
+
+T=$BUILDDIR/test/al/ual_test
+bg server srv "$T" --server --test scopes --dev "$SERVER_IP" --addr "$SERVER_IP" --port "$CASE_PORT"
+wait_line "$CASE_TMP/server.log" "ready port" 60 || { bg_log server; fail "server did not start"; }
+cli "$T" --client --test scopes --dev "$CLIENT_IP" --addr "$SERVER_IP" --port "$CASE_PORT" \
+	>"$CASE_TMP/client.log" 2>&1 || { cat "$CASE_TMP/client.log"; bg_log server; fail "client failed"; }
+bg_wait server 60 || { bg_log server; fail "server failed"; }
+cat "$CASE_TMP/client.log"
+bg_log server
+echo "al_scopes over $TRANSPORT passed"
