@@ -24,6 +24,33 @@ struct seen {
 	char		*error_msg[MAX_SEEN];
 };
 
+/*
+ * Every string a test keeps is also recorded here and freed after the
+ * test (fixture teardown), so a leak checker sees the parser's leaks only.
+ */
+static char **kept;
+static size_t nkept;
+
+static char *keep(const char *text)
+{
+	char **more = realloc(kept, (nkept + 1) * sizeof(*kept));
+	char *copy = strdup(text);
+
+	ck_assert_ptr_nonnull(more);
+	ck_assert_ptr_nonnull(copy);
+	kept = more;
+	kept[nkept++] = copy;
+	return copy;
+}
+
+static void free_kept(void)
+{
+	while (nkept)
+		free(kept[--nkept]);
+	free(kept);
+	kept = NULL;
+}
+
 static void on_entry(const struct dat_conf_entry *e, void *ctx)
 {
 	struct seen *s = ctx;
@@ -32,10 +59,10 @@ static void on_entry(const struct dat_conf_entry *e, void *ctx)
 	if (i >= MAX_SEEN)
 		return;
 	s->entry[i] = *e;
-	s->name[i] = strdup(e->ia_name);
-	s->params[i] = strdup(e->ia_params);
-	s->platform[i] = strdup(e->platform_params);
-	s->lib[i] = strdup(e->lib_path);
+	s->name[i] = keep(e->ia_name);
+	s->params[i] = keep(e->ia_params);
+	s->platform[i] = keep(e->platform_params);
+	s->lib[i] = keep(e->lib_path);
 }
 
 static void on_error(const char *file, unsigned int line, const char *msg,
@@ -48,7 +75,7 @@ static void on_error(const char *file, unsigned int line, const char *msg,
 	if (i >= MAX_SEEN)
 		return;
 	s->error_line[i] = line;
-	s->error_msg[i] = strdup(msg);
+	s->error_msg[i] = keep(msg);
 }
 
 static const struct dat_conf_ops ops = { .entry = on_entry, .error = on_error };
@@ -310,6 +337,8 @@ int main(void)
 	TCase *tc = tcase_create("grammar");
 	SRunner *runner;
 	int failed;
+
+	tcase_add_checked_fixture(tc, NULL, free_kept);
 
 	tcase_add_test(tc, good_line);
 	tcase_add_test(tc, other_keywords_and_versions);
