@@ -20,6 +20,7 @@ struct cm_input {
 	int status;
 	const struct rdma_cm_event *cm;	/* NULL for synthetic inputs */
 	const char *step;		/* failing call for the error */
+	enum ibv_event_type qp_event;	/* UAL_IN_QP_FATAL: what verbs said */
 };
 
 static void ep_apply(struct ual_ep *ep, const struct cm_input *ci);
@@ -172,7 +173,8 @@ static void fill_error(struct ual_ep *ep, const struct cm_input *ci,
 		}
 		ual_err_set(&ev->error, errnum ? errnum : EIO,
 			    "QP fatal async event",
-			    "the connection is lost; destroy the endpoint");
+			    "the QP reported '%s' (a receive or RDMA target outside what its memory regions allow, or a transport failure); the connection is lost; destroy the endpoint",
+			    ibv_event_type_str(ci->qp_event));
 		break;
 	default:
 		return;
@@ -309,7 +311,8 @@ static void ep_apply(struct ual_ep *ep, const struct cm_input *ci)
 
 void ual_ep_qp_fatal(struct ual_ep *ep, enum ibv_event_type what)
 {
-	struct cm_input ci = { .in = UAL_IN_QP_FATAL, .status = -EIO };
+	struct cm_input ci = { .in = UAL_IN_QP_FATAL, .status = -EIO,
+			       .qp_event = what };
 
 	/* ual_device_lost() parks every endpoint of a lost device here. */
 	if (what == IBV_EVENT_DEVICE_FATAL) {

@@ -378,8 +378,13 @@ void ual_eq_progress(struct ual_eq *eq, bool consume_wake)
 		count = 0;
 	for (i = 0; i < eq->nhcas; i++)
 		ual_async_drain(eq->hcas[i]);
-	drain_cm(eq);
+	/*
+	 * A fatal QP error read before now happened before the CM events
+	 * still in the channel (a peer's reaction to it, for one): the
+	 * endpoint breaks first.
+	 */
 	ual_eq_run_fatal(eq);
+	drain_cm(eq);
 	run_timers(eq);
 	pthread_mutex_unlock(&eq->progress);
 }

@@ -3,12 +3,15 @@
  * t_scope.c - scopes, async destinations and automatic progress.
  *
  *   scopes    the server opens a second scope on its device: one verbs
- *             context for both, attributes and identity of its own, a
- *             protection domain of its own (its endpoint cannot send
- *             from the first scope's memory) and its own async
- *             destination: the SRQ limit event of its SRQ arrives on the
- *             affiliated queue it named, a queue created without a
- *             device, and on no other queue of either scope
+ *             context for both, attributes and identity of its own, its
+ *             own async destinations, and a protection domain of its own.
+ *             Every queue of the second scope is created without a
+ *             device.  The SRQ limit event of its SRQ arrives on the
+ *             affiliated queue it named and on no other queue of either
+ *             scope.  A receive posted in the first scope's memory fails
+ *             (another protection domain); on siw that is a fatal QP
+ *             error, which must reach the affiliated queue as EP_ERROR
+ *             and the endpoint's queue as CONN_BROKEN
  *   progress  the client's queue is in automatic progress mode; the
  *             client waits only on its receive CQ (on iWARP, where it
  *             must send first, it also watches the endpoint's state),
@@ -92,7 +95,7 @@ static void scope2_open(struct side *s, struct scope2 *t)
 		die("%s: %d verbs context(s) before the second scope, %d after",
 		    s->attr.name, fds, count_verbs_contexts(s->attr.name));
 	check_identity(s, t);
-	check(ual_eq_create(t->dev, t, &t->eq, &e), &e, "scope 2 eq");
+	check(ual_eq_create(NULL, t, &t->eq, &e), &e, "scope 2 eq");
 	check(ual_eq_create(NULL, t, &t->aff, &e), &e, "affiliated eq");
 	check(ual_eq_create(NULL, t, &t->unaff, &e), &e, "unaffiliated eq");
 	check(ual_device_set_async(t->dev, t->aff, t->unaff, &e), &e, "ual_device_set_async");
@@ -160,14 +163,61 @@ static void expect_none(struct ual_eq *eq, const char *name)
 			    ual_event_name(ev.type));
 }
 
-static void scope2_send(struct scope2 *t, struct ual_mr *mr, uint8_t *buf,
-			const char *text)
+static void scope2_send(struct scope2 *t, const char *text)
 {
-	struct ual_sge sge = { (uintptr_t)buf, MSG_LEN, ual_mr_lkey(mr) };
+	uint8_t *buf = t->buf + BUF_LEN - MSG_LEN;
+	struct ual_sge sge = { (uintptr_t)buf, MSG_LEN, ual_mr_lkey(t->mr) };
+	struct ual_wc wc;
 
 	snprintf((char *)buf, MSG_LEN, "%s", text);
 	if (ual_post_send(t->ep, &sge, 1, 77, UAL_POST_SIGNALED | UAL_POST_NO_INLINE))
 		die("post send");
+	wc = scope2_wc(t);
+	if (wc.status != UAL_WC_SUCCESS)
+		die("send: %s", ual_wc_status_str(wc.status));
+}
+
+/*
+ * A receive in the first scope's memory: the third message the client
+ * sends lands there (two receives of the SRQ are left before it).
+ */
+static void scope2_foreign_receive(struct side *s, struct scope2 *t)
+{
+	struct ual_sge sge = { (uintptr_t)s->buf, MSG_LEN, ual_mr_lkey(s->mr) };
+	struct ual_event ev;
+	struct ual_wc wc;
+	int i, n;
+
+	if (ual_srq_post_recv(t->srq, &sge, 1, 99))
+		die("srq post");
+	scope2_send(t, "go");
+	for (i = 0; i < 2; i++)
+		if (scope2_wc(t).status != UAL_WC_SUCCESS)
+			die("receive into the scope's own memory failed");
+	wc = scope2_wc(t);
+	if (wc.status == UAL_WC_SUCCESS)
+		die("a receive into the other scope's memory succeeded");
+	say("receive into the other scope's memory: %s (vendor %u)",
+	    ual_wc_status_str(wc.status), wc.vendor_status);
+	n = ual_eq_wait(t->aff, &ev, 1, s->attr.transport == UAL_TRANSPORT_IWARP
+					      ? TIMEOUT_MS : 3000);
+	if (n == 1 && (ev.type != UAL_EVENT_EP_ERROR || ev.ep != t->ep))
+		die("the affiliated queue got '%s'", ual_event_name(ev.type));
+	if (n != 1) {
+		if (s->attr.transport == UAL_TRANSPORT_IWARP)
+			die("no EP_ERROR on the affiliated queue");
+		say("no fatal QP event from %s for it (an error completion only)",
+		    s->attr.name);
+		return;
+	}
+	say("EP_ERROR (verbs event %d) on the affiliated queue", ev.status);
+	if (ual_eq_wait(t->eq, &ev, 1, TIMEOUT_MS) != 1)
+		die("nothing on the endpoint's queue (a queue without device)");
+	if (ev.type != UAL_EVENT_CONN_BROKEN)
+		die("the endpoint's queue got '%s', not CONN_BROKEN",
+		    ual_event_name(ev.type));
+	say("CONN_BROKEN on the endpoint's queue: %s",
+	    ual_strerror(&ev.error, (char[256]){ 0 }, 256));
 }
 
 int run_server_scopes(struct side *s)
@@ -193,18 +243,7 @@ int run_server_scopes(struct side *s)
 	expect_none(t.eq, "the second scope's own queue");
 	expect_none(t.unaff, "the unaffiliated queue");
 	expect_none(s->eq, "the first scope's queue");
-	scope2_send(&t, t.mr, t.buf + BUF_LEN - MSG_LEN, "ok");
-	wc = scope2_wc(&t);
-	if (wc.status != UAL_WC_SUCCESS)
-		die("send from own memory: %s", ual_wc_status_str(wc.status));
-	/* The first scope's memory is another protection domain. */
-	scope2_send(&t, s->mr, s->buf + R_SEND * REGION, "foreign");
-	wc = scope2_wc(&t);
-	if (wc.status == UAL_WC_SUCCESS || wc.status == UAL_WC_FLUSHED)
-		die("a send from the first scope's memory gave '%s'",
-		    ual_wc_status_str(wc.status));
-	say("send from the other scope's memory refused: %s (vendor %u)",
-	    ual_wc_status_str(wc.status), wc.vendor_status);
+	scope2_foreign_receive(s, &t);
 	check(ual_ep_destroy(t.ep, &e), &e, "ep destroy");
 	check(ual_srq_destroy(t.srq, &e), &e, "srq destroy");
 	/* The scope may close before its last objects go. */
@@ -220,7 +259,9 @@ int run_server_scopes(struct side *s)
 
 int run_client_scopes(struct side *s)
 {
+	struct ual_sge sge = sge_at(s, R_SEND * REGION, MSG_LEN);
 	struct ual_event ev;
+	struct ual_wc wc;
 	char text[16];
 	int i;
 
@@ -229,7 +270,15 @@ int run_client_scopes(struct side *s)
 		snprintf(text, sizeof(text), "m%d", i);
 		send_msg(s, text);
 	}
-	expect_msg(s, "ok");
+	expect_msg(s, "go");
+	send_msg(s, "x0");
+	send_msg(s, "x1");
+	/* The server receives this one into memory it may not use. */
+	if (ual_post_send(s->ep, &sge, 1, 2, UAL_POST_SIGNALED))
+		die("post send");
+	if (ual_cq_wait(s->scq, &wc, 1, TIMEOUT_MS) != 1)
+		die("no completion for the last send");
+	say("last send: %s", ual_wc_status_str(wc.status));
 	ev = next_event(s, TIMEOUT_MS);
 	if (ev.type != UAL_EVENT_CONN_DISCONNECTED && ev.type != UAL_EVENT_CONN_BROKEN)
 		die("expected the server to go, got '%s'", ual_event_name(ev.type));
