@@ -551,7 +551,7 @@ static int accept_check(struct ual_conn_req *req, struct ual_ep *ep,
 	if (req->dead)
 		return ual_err_set(err, ECONNABORTED, "ual_accept",
 				   "the peer abandoned the request");
-	if (req->dev != ep->dev)
+	if (req->dev->hca != ep->dev->hca)
 		return ual_err_set(err, EXDEV, "ual_accept",
 				   "the request arrived on %s but the endpoint is on %s",
 				   req->dev->attr.name, ep->dev->attr.name);

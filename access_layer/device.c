@@ -508,6 +508,7 @@ static struct ual_device *scope_create(struct ual_hca *hca,
 		return NULL;
 	}
 	dev->hca = hca;
+	dev->root = dev;
 	dev->refs = 1;
 	dev->verbs = hca->verbs;
 	dev->siw = hca->siw;
@@ -580,8 +581,43 @@ void ual_device_put(struct ual_device *dev)
 	pthread_mutex_unlock(&hca->lock);
 	if (dev->pd)
 		ibv_dealloc_pd(dev->pd);
+	if (dev->root != dev)
+		ual_device_put(dev->root);
 	free(dev);
 	ual_hca_put(hca);
+}
+
+int ual_pd_open(struct ual_device *parent, struct ual_device **out,
+		struct ual_error *err)
+{
+	struct ual_hca *hca = parent->hca;
+	struct ual_device *dev = calloc(1, sizeof(*dev));
+
+	if (!dev)
+		return ual_err_set(err, ENOMEM, "calloc", NULL);
+	*dev = *parent;
+	dev->root = parent->root;
+	dev->refs = 1;
+	dev->async_aff = dev->async_unaff = NULL;
+	ual_list_init(&dev->eqs);
+	errno = 0;
+	dev->pd = ibv_alloc_pd(hca->verbs);
+	if (!dev->pd) {
+		int errnum = errno ? errno : ENOMEM;
+
+		free(dev);
+		ual_err_set(err, errnum, "ibv_alloc_pd",
+			    "device maximum %u protection domains", parent->attr.max_pd);
+		ual_err_context(err, hca->name, NULL);
+		return -errnum;
+	}
+	ual_device_get(dev->root);
+	ual_hca_get(hca);
+	pthread_mutex_lock(&hca->lock);
+	ual_list_add(&hca->scopes, &dev->hca_link);
+	pthread_mutex_unlock(&hca->lock);
+	*out = dev;
+	return 0;
 }
 
 void ual_device_close(struct ual_device *dev)
@@ -622,6 +658,7 @@ int ual_device_set_async(struct ual_device *dev, struct ual_eq *affiliated,
 {
 	int ret;
 
+	dev = dev->root;	/* a protection domain shares its scope's */
 	ret = ensure_attached(affiliated, dev, err);
 	if (!ret)
 		ret = ensure_attached(unaffiliated, dev, err);
@@ -661,8 +698,8 @@ void ual_hca_forget_eq(struct ual_hca *hca, struct ual_eq *eq)
 struct ual_eq *ual_scope_affiliated_eq(struct ual_device *dev,
 				       struct ual_eq *fallback)
 {
-	if (dev->async_aff)
-		return dev->async_aff;
+	if (dev->root->async_aff)
+		return dev->root->async_aff;
 	if (fallback)
 		return fallback;
 	if (!ual_list_empty(&dev->eqs))
@@ -688,7 +725,10 @@ void ual_scopes_broadcast(struct ual_hca *hca,
 
 		if (match && !match(dev, arg))
 			continue;
-		if (dev->async_unaff) {
+		if (dev->root->async_unaff) {
+			/* Once per scope, not once per protection domain. */
+			if (dev->root != dev)
+				continue;
 			n = make(dev->async_unaff, arg);
 			if (n)
 				ual_eq_push(dev->async_unaff, n);

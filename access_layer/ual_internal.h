@@ -261,6 +261,12 @@ struct ual_device {
 	struct sockaddr_storage addr;	/* the address this scope opened */
 	bool siw;
 	uint32_t page_size;
+	/*
+	 * A protection domain of another scope (ual_pd_open) shares its
+	 * port, address, attributes and async destinations: @root is that
+	 * scope (or this one), whose async_* fields count.
+	 */
+	struct ual_device *root;
 	/* under hca->lock */
 	struct ual_list eqs;		/* queues created for this scope */
 	struct ual_eq *async_aff;	/* ual_device_set_async(), or NULL */

@@ -172,6 +172,17 @@ void ual_device_query(struct ual_device *dev, struct ual_device_attr *attr);
 const char *ual_device_name(const struct ual_device *dev);
 enum ual_transport ual_device_transport(const struct ual_device *dev);
 /*
+ * Opens another protection domain of scope @dev (a DAT or IT-API PZ):
+ * @pd is a scope that shares @dev's port, address, attributes and async
+ * destinations but has a protection domain of its own.  Objects are
+ * created with it like with any scope; memory registered in one
+ * protection domain is not usable by endpoints, SRQs or memory windows
+ * of another.  An accept may use an endpoint of any protection domain of
+ * the listener's device.  Close it with ual_device_close.
+ */
+int ual_pd_open(struct ual_device *dev, struct ual_device **pd,
+		struct ual_error *err);
+/*
  * The non-empty GIDs of @port (0: the scope's port), at most @max;
  * returns how many were stored or -EINVAL for a bad port.
  */

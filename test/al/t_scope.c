@@ -4,9 +4,10 @@
  *
  *   scopes    the server opens a second scope on its device: one verbs
  *             context for both, attributes and identity of its own, its
- *             own async destinations, and a protection domain of its own.
- *             Every queue of the second scope is created without a
- *             device.  The SRQ limit event of its SRQ arrives on the
+ *             own async destinations, and protection domains of its own
+ *             (its objects live in a second PD, ual_pd_open, and still
+ *             report to the scope's queues).  Every queue of the second
+ *             scope is created without a device.  The SRQ limit event of its SRQ arrives on the
  *             affiliated queue it named and on no other queue of either
  *             scope.  A receive posted in the first scope's memory fails
  *             (another protection domain); on siw that is a fatal QP
@@ -35,6 +36,7 @@
 
 struct scope2 {
 	struct ual_device *dev;
+	struct ual_device *pz;		/* another protection domain of dev */
 	struct ual_device_attr attr;
 	struct ual_eq *eq, *aff, *unaff;
 	struct ual_cq *cq;
@@ -99,13 +101,15 @@ static void scope2_open(struct side *s, struct scope2 *t)
 	check(ual_eq_create(NULL, t, &t->aff, &e), &e, "affiliated eq");
 	check(ual_eq_create(NULL, t, &t->unaff, &e), &e, "unaffiliated eq");
 	check(ual_device_set_async(t->dev, t->aff, t->unaff, &e), &e, "ual_device_set_async");
-	check(ual_cq_create(t->dev, 64, NULL, &t->cq, &e), &e, "scope 2 cq");
+	/* Everything that touches memory lives in a second PD of the scope. */
+	check(ual_pd_open(t->dev, &t->pz, &e), &e, "ual_pd_open");
+	check(ual_cq_create(t->pz, 64, NULL, &t->cq, &e), &e, "scope 2 cq");
 	t->buf = calloc(1, BUF_LEN);
 	if (!t->buf)
 		die("out of memory");
-	check(ual_mr_reg(t->dev, t->buf, BUF_LEN, UAL_ACCESS_LOCAL_WRITE, &t->mr, &e),
+	check(ual_mr_reg(t->pz, t->buf, BUF_LEN, UAL_ACCESS_LOCAL_WRITE, &t->mr, &e),
 	      &e, "scope 2 mr");
-	check(ual_srq_create(t->dev, NULL, SCOPE_SRQ_WR, 1, 0, t, &t->srq, &e), &e,
+	check(ual_srq_create(t->pz, NULL, SCOPE_SRQ_WR, 1, 0, t, &t->srq, &e), &e,
 	      "scope 2 srq");
 	for (i = 0; i < SCOPE_SRQ_WR; i++) {
 		struct ual_sge sge = { (uintptr_t)(t->buf + i * MSG_LEN), MSG_LEN,
@@ -135,7 +139,7 @@ static void scope2_accept(struct side *s, struct scope2 *t)
 	say("ready port %u", ual_listener_port(ls));
 	if (ual_eq_wait(t->eq, &ev, 1, TIMEOUT_MS) != 1 || ev.type != UAL_EVENT_CONN_REQUEST)
 		die("no connection request on the second scope's queue");
-	check(ual_ep_create(t->dev, t->eq, &a, t, &t->ep, &e), &e, "scope 2 ep");
+	check(ual_ep_create(t->pz, t->eq, &a, t, &t->ep, &e), &e, "scope 2 ep");
 	check(ual_accept(ev.req, t->ep, &adv, sizeof(adv), &e), &e, "ual_accept");
 	if (ual_eq_wait(t->eq, &ev, 1, TIMEOUT_MS) != 1 ||
 	    ev.type != UAL_EVENT_CONN_ESTABLISHED)
@@ -246,7 +250,8 @@ int run_server_scopes(struct side *s)
 	scope2_foreign_receive(s, &t);
 	check(ual_ep_destroy(t.ep, &e), &e, "ep destroy");
 	check(ual_srq_destroy(t.srq, &e), &e, "srq destroy");
-	/* The scope may close before its last objects go. */
+	/* The scope and its PD may close before their last objects go. */
+	ual_device_close(t.pz);
 	ual_device_close(t.dev);
 	check(ual_mr_dereg(t.mr, &e), &e, "mr dereg");
 	check(ual_cq_destroy(t.cq, &e), &e, "cq destroy");
