@@ -104,6 +104,8 @@ static void convert(const struct ibv_wc *in, struct ual_wc *out)
 	out->opcode = ual_wc_opcode_from_ibv(in->opcode);
 	out->byte_len = in->byte_len;
 	out->src_qp = in->src_qp;
+	out->slid = in->slid;
+	out->sl = in->sl;
 	if (in->wc_flags & IBV_WC_WITH_IMM) {
 		out->flags |= UAL_WC_WITH_IMM;
 		out->imm_data = in->imm_data;	/* host order, as posted */

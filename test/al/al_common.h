@@ -101,4 +101,15 @@ void finish_disconnect(struct side *s, bool initiator);
 void client_connect(struct side *s, uint32_t retries);
 void expect_msg(struct side *s, const char *want);
 
+/* t_policy.c: read depths, zeros, retries, timeouts, disconnect bound */
+int policy_server_depths(struct side *s);
+int policy_client_depths(struct side *s);
+int policy_server_depth0(struct side *s);
+int policy_client_depth0(struct side *s);
+int policy_server_lateretry(struct side *s);
+int policy_client_lateretry(struct side *s);
+int policy_client_timeout(struct side *s);
+int policy_server_vanish(struct side *s);
+int policy_client_vanish(struct side *s);
+
 #endif /* AL_COMMON_H */

@@ -1018,6 +1018,11 @@ static const struct al_test tests[] = {
 	{ "ud", run_server_ud, run_client_ud, false },
 	{ "portdown", run_portdown, run_portdown, false },
 	{ "devremove", run_devremove, run_devremove, true },
+	{ "depths", policy_server_depths, policy_client_depths, true },
+	{ "depth0", policy_server_depth0, policy_client_depth0, true },
+	{ "lateretry", policy_server_lateretry, policy_client_lateretry, true },
+	{ "timeout", NULL, policy_client_timeout, true },
+	{ "vanish", policy_server_vanish, policy_client_vanish, true },
 };
 
 static const struct al_test *find_test(const char *name)
