@@ -309,6 +309,7 @@ static void deliver(struct ual_ep *ep, const struct cm_input *ci,
 		copy_pdata(ev, ci->cm->param.ud.private_data,
 			   ci->cm->param.ud.private_data_len);
 		ev->ah = ud_make_ah(ep, ci->cm);
+		ual_ah_attr_from_ibv(&ev->ah_attr, &ci->cm->param.ud.ah_attr);
 		ev->remote_qpn = ci->cm->param.ud.qp_num;
 		ev->remote_qkey = ci->cm->param.ud.qkey;
 		ep->state = UAL_EP_IDLE;	/* ready for another peer */
@@ -616,6 +617,8 @@ static struct ual_device *owner_device(enum ual_owner_kind *kind)
 		return ((struct ual_listener *)kind)->dev;
 	case UAL_OWNER_REQ:
 		return ((struct ual_conn_req *)kind)->dev;
+	case UAL_OWNER_UDQ:
+		return ((struct ual_ud_query *)kind)->dev;
 	default:
 		return NULL;
 	}
@@ -640,6 +643,8 @@ void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *cm)
 		ci.in = ual_conn_input_from_cm(cm->event);
 		if (ci.in != UAL_IN_IGNORED)
 			ep_apply((struct ual_ep *)kind, &ci);
+	} else if (kind && *kind == UAL_OWNER_UDQ) {
+		ual_ud_query_event((struct ual_ud_query *)kind, cm);
 	} else if (kind && *kind == UAL_OWNER_LISTENER) {
 		listener_event(eq, (struct ual_listener *)kind, cm);
 	} else if (kind && *kind == UAL_OWNER_REQ) {

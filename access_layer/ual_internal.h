@@ -280,6 +280,7 @@ enum ual_owner_kind {
 	UAL_OWNER_EP = 0x45500001,
 	UAL_OWNER_LISTENER,
 	UAL_OWNER_REQ,
+	UAL_OWNER_UDQ,			/* struct ual_ud_query */
 };
 
 struct ual_cq {
@@ -375,6 +376,21 @@ struct ual_conn_req {
 	bool dead;			/* peer gave up before we answered */
 };
 
+struct ual_ud_query {
+	enum ual_owner_kind kind;	/* first: cm id context tag */
+	struct ual_device *dev;
+	struct ual_eq *eq;
+	void *context;
+	struct rdma_cm_id *id;		/* of the running or last resolution */
+	bool busy;
+	uint32_t resolve_ms;
+	uint32_t timeout_ms;
+	struct ual_timer deadline;
+	struct sockaddr_storage remote;
+	uint8_t pdata[UAL_PDATA_MAX];
+	uint32_t pdata_len;
+};
+
 /* device.c */
 struct ual_device *ual_device_get_by_verbs(struct ibv_context *verbs,
 					   struct ual_error *err);
@@ -417,6 +433,10 @@ void ual_ep_qp_fatal(struct ual_ep *ep, enum ibv_event_type what);
 void ual_ep_retry_fire(struct ual_timer *t);
 void ual_ep_deadline_fire(struct ual_timer *t);
 void ual_ep_disc_fire(struct ual_timer *t);
+
+/* ud.c */
+void ual_ud_query_event(struct ual_ud_query *q, struct rdma_cm_event *cm);
+void ual_ah_attr_from_ibv(struct ual_ah_attr *out, const struct ibv_ah_attr *in);
 
 /* ep.c */
 int ual_ep_bind_id(struct ual_ep *ep, struct rdma_cm_id **out,

@@ -231,6 +231,26 @@ struct ual_cq;
 struct ual_srq;
 struct ual_ah;
 struct ual_eq;
+struct ual_ud_query;
+
+/*
+ * Address handle attributes: verbs' ibv_ah_attr, flattened.  UD_RESOLVED
+ * carries them so that a consumer can make handles later (ual_ah_create),
+ * as IT-API's UD service request reply does with its path.
+ */
+struct ual_ah_attr {
+	uint16_t dlid;			/* IB; 0 on RoCE */
+	uint8_t sl;
+	uint8_t src_path_bits;
+	uint8_t static_rate;
+	uint8_t port_num;
+	uint8_t is_global;		/* 1: the GRH fields are valid (RoCE) */
+	uint8_t sgid_index;
+	uint8_t hop_limit;
+	uint8_t traffic_class;
+	uint32_t flow_label;
+	uint8_t dgid[16];
+};
 
 struct ual_event {
 	enum ual_event_type type;
@@ -241,7 +261,10 @@ struct ual_event {
 	struct ual_conn_req *req;	/* CONN_REQUEST/UD_REQUEST */
 	struct ual_cq *cq;
 	struct ual_srq *srq;
-	struct ual_ah *ah;		/* UD_RESOLVED: owned by the consumer */
+	struct ual_ah *ah;		/* UD_RESOLVED by an ep: owned by the
+					 * consumer; NULL for a ual_ud_query */
+	struct ual_ud_query *ud_query;	/* UD_RESOLVED etc. of a query */
+	struct ual_ah_attr ah_attr;	/* UD_RESOLVED: the path to the peer */
 	int status;			/* raw CM status / verbs event */
 	enum ual_reject_reason reject_reason;
 	uint8_t port_num;
@@ -355,6 +378,7 @@ struct ual_wc {
 	 */
 	uint16_t slid;
 	uint8_t sl;
+	uint8_t dlid_path_bits;		/* IB: low DLID bits of the receive */
 };
 
 /* Creates a CQ of at least @depth entries with its own wake-up fd. */
@@ -558,6 +582,33 @@ struct ual_device *ual_conn_req_device(const struct ual_conn_req *req);
 int ual_ud_resolve(struct ual_ep *ep, const struct sockaddr *dst,
 		   const void *pdata, uint32_t pdata_len,
 		   const struct ual_connect_opts *opts, struct ual_error *err);
+/*
+ * UD service resolution without an endpoint (IT-API's UD service request
+ * handle): a query object on @eq resolves @dst's UD listener by SIDR and
+ * reports UD_RESOLVED with .ud_query, .context, .remote_qpn, .remote_qkey,
+ * .ah_attr and the reply's private data (no .ep, no .ah: make handles with
+ * ual_ah_create).  Failures: UNREACHABLE (resolution or no answer; with
+ * UAL_EVFLAG_TIMED_OUT when @opts->timeout_ms expired) or REJECTED.
+ * Only resolve_timeout_ms and timeout_ms of @opts are used: a query is
+ * tried once; start it again to retry (also to resolve another peer).
+ * -EOPNOTSUPP on a device without UD (iWARP); -EBUSY while a resolution
+ * runs; -EMSGSIZE above ual_pdata_limits.ud_resolve.  Calls on one query
+ * must not race; destroy drops its queued events.
+ */
+int ual_ud_query_create(struct ual_device *dev, struct ual_eq *eq,
+			void *context, struct ual_ud_query **query,
+			struct ual_error *err);
+int ual_ud_query_start(struct ual_ud_query *query, const struct sockaddr *dst,
+		       const void *pdata, uint32_t pdata_len,
+		       const struct ual_connect_opts *opts,
+		       struct ual_error *err);
+void ual_ud_query_destroy(struct ual_ud_query *query);
+/*
+ * Makes an address handle on @dev from attributes (a UD_RESOLVED's
+ * .ah_attr).  -EOPNOTSUPP without UD; the verbs errno otherwise.
+ */
+int ual_ah_create(struct ual_device *dev, const struct ual_ah_attr *attr,
+		  struct ual_ah **ah, struct ual_error *err);
 /* Builds an address handle to answer the sender of a UD receive. */
 int ual_ah_create_from_wc(struct ual_ep *ep, const struct ual_wc *wc,
 			  const void *grh, struct ual_ah **ah,

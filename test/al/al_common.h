@@ -111,5 +111,7 @@ int policy_client_lateretry(struct side *s);
 int policy_client_timeout(struct side *s);
 int policy_server_vanish(struct side *s);
 int policy_client_vanish(struct side *s);
+int policy_server_udsvc(struct side *s);
+int policy_client_udsvc(struct side *s);
 
 #endif /* AL_COMMON_H */

@@ -1023,6 +1023,7 @@ static const struct al_test tests[] = {
 	{ "lateretry", policy_server_lateretry, policy_client_lateretry, true },
 	{ "timeout", NULL, policy_client_timeout, true },
 	{ "vanish", policy_server_vanish, policy_client_vanish, true },
+	{ "udsvc", policy_server_udsvc, policy_client_udsvc, false },
 };
 
 static const struct al_test *find_test(const char *name)
