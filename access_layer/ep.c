@@ -168,6 +168,14 @@ static int ep_create_qp(struct ual_ep *ep, struct ual_error *err)
 			return ual_device_no_errno(ep->dev, "ibv_create_qp", "QP",
 						   sq, rq, err);
 		ret = errno;
+		/* siw, for one, wants a receive queue or an SRQ. */
+		if (!ep->qp_attr.srq && !c->max_recv_wr) {
+			ual_err_set(err, ret, "ibv_create_qp",
+				    "device %s refused a QP without a receive queue (UAL_EP_ZERO_RECV and no SRQ): give the endpoint an SRQ or a receive depth",
+				    ep->dev->attr.name);
+			ual_err_context(err, ep->dev->attr.name, NULL);
+			return -ret;
+		}
 		ual_err_set(err, ret, "ibv_create_qp",
 			    "send %u x %u SGE, recv %u x %u SGE, inline %u (device max %u WRs, %u SGEs)",
 			    c->max_send_wr, c->max_send_sge, c->max_recv_wr,
