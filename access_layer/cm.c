@@ -245,10 +245,10 @@ static struct ual_ah *ud_make_ah(struct ual_ep *ep, const struct rdma_cm_event *
  * The read depths the QP runs with.  The passive side granted them in
  * ual_accept.  The active side asked for its own; the peer may have
  * granted less: on IB the QP was set from the REP, so ask the QP.  On
- * iWARP the connect reply reports the connection's IRD as
- * initiator_depth and its ORD, lowered to the peer's IRD by MPA v2
- * negotiation, as responder_resources (iw_cm's ird/ord, unswapped):
- * measured on siw, see doc/access_layer.md.
+ * iWARP the connect reply reports this side's IRD as initiator_depth and
+ * its ORD as responder_resources (iw_cm's ird/ord, unswapped); siw does
+ * not lower the ORD to the peer's IRD, so the peer's grant is unknown
+ * here: measured, see doc/access_layer.md, "Endpoint depths".
  */
 static void ep_negotiated(struct ual_ep *ep, const struct rdma_cm_event *cm)
 {
