@@ -578,7 +578,12 @@ struct ual_device *ual_conn_req_device(const struct ual_conn_req *req);
 /* Bytes in front of every UD receive buffer where a GRH may land. */
 #define UAL_UD_GRH_LEN 40
 
-/* Resolves a UD peer listening at @dst; UD_RESOLVED carries the AH. */
+/*
+ * Resolves a UD peer listening at @dst; UD_RESOLVED carries the AH and the
+ * path (.ah_attr).  @pdata_len is limited by ual_pdata_limits.ud_resolve
+ * (-EMSGSIZE above); the UD ual_accept by .ud_reply.  Q_Key: rdma_cm's
+ * 0x01234567 on both sides, reported as .remote_qkey; send with it.
+ */
 int ual_ud_resolve(struct ual_ep *ep, const struct sockaddr *dst,
 		   const void *pdata, uint32_t pdata_len,
 		   const struct ual_connect_opts *opts, struct ual_error *err);
