@@ -56,7 +56,6 @@ static void do_resolve_route(struct ual_ep *ep)
 
 static void do_connect(struct ual_ep *ep)
 {
-	const struct ual_device_attr *a = &ep->dev->attr;
 	struct rdma_conn_param p = { 0 };
 	int errnum;
 
@@ -67,8 +66,9 @@ static void do_connect(struct ual_ep *ep)
 				sizeof(ep->opts.ack_timeout));
 	p.private_data = ep->pdata_len ? ep->pdata : NULL;
 	p.private_data_len = (uint8_t)ep->pdata_len;	/* checked <= limit */
-	p.responder_resources = a->max_dest_rd_atomic > 255 ? 255 : (uint8_t)a->max_dest_rd_atomic;
-	p.initiator_depth = a->max_rd_atomic > 255 ? 255 : (uint8_t)a->max_rd_atomic;
+	/* The endpoint's depths, already capped to the device (OFA does so). */
+	p.responder_resources = ep->want_in;
+	p.initiator_depth = ep->want_out;
 	p.flow_control = 1;
 	p.retry_count = ep->opts.transport_retries ? ep->opts.transport_retries : 7;
 	p.rnr_retry_count = ep->opts.rnr_retries ? ep->opts.rnr_retries : 7;
@@ -110,6 +110,37 @@ void ual_ep_retry_fire(struct ual_timer *t)
 {
 	struct ual_ep *ep = ual_container_of(t, struct ual_ep, retry_timer);
 	struct cm_input ci = { .in = UAL_IN_RETRY_TIMER };
+
+	ep_apply(ep, &ci);
+}
+
+/*
+ * Gives up the cm id without touching the QP: an abandoned attempt or a
+ * disconnect the peer never answered.  The fresh id keeps the endpoint
+ * bound (and its QP lent) for a later reset; if none can be had the
+ * endpoint simply has no id, which destroy and reset accept.
+ */
+static void ep_abandon_id(struct ual_ep *ep)
+{
+	struct rdma_cm_id *fresh = NULL, *old = ep->id;
+
+	if (ual_ep_bind_id(ep, &fresh, NULL))
+		fresh = NULL;
+	if (old) {
+		old->qp = NULL;
+		rdma_destroy_id(old);
+	}
+	if (fresh)
+		fresh->qp = ep->qp;
+	ep->id = fresh;
+}
+
+void ual_ep_disc_fire(struct ual_timer *t)
+{
+	struct ual_ep *ep = ual_container_of(t, struct ual_ep, disc_timer);
+	struct cm_input ci = { .in = UAL_IN_DISCONNECT_TIMER,
+			       .status = -ETIMEDOUT,
+			       .step = "disconnect (no answer from the peer)" };
 
 	ep_apply(ep, &ci);
 }
@@ -157,10 +188,23 @@ static void fill_error(struct ual_ep *ep, const struct cm_input *ci,
 					      : "the peer's connection manager rejected the request");
 		break;
 	case UAL_EVENT_CONN_UNREACHABLE:
+		if (ev->flags & UAL_EVFLAG_TIMED_OUT) {
+			ual_err_set(&ev->error, ETIMEDOUT, ci->step,
+				    "the consumer's timeout of %u ms expired",
+				    ep->opts.timeout_ms);
+			break;
+		}
 		ual_err_set(&ev->error, errnum,
 			    ci->step ? ci->step : "connection establishment",
 			    "no route, no answer or retries exhausted (%u retries configured)",
 			    ep->opts.retries);
+		break;
+	case UAL_EVENT_CONN_DISCONNECTED:
+		if (!(ev->flags & UAL_EVFLAG_TIMED_OUT))
+			return;
+		ual_err_set(&ev->error, ETIMEDOUT, ci->step,
+			    "no answer within %u ms; finished locally, posted work flushed",
+			    ual_disconnect_ms(&ep->opts));
 		break;
 	case UAL_EVENT_CONN_BROKEN:
 		if (ci->in == UAL_IN_DEVICE_REMOVAL) {
@@ -199,6 +243,39 @@ static struct ual_ah *ud_make_ah(struct ual_ep *ep, const struct rdma_cm_event *
 	return ah;
 }
 
+/*
+ * The read depths the QP runs with.  The passive side granted them in
+ * ual_accept.  The active side asked for its own; the peer may have
+ * granted less: on IB the QP was set from the REP, so ask the QP.  On
+ * iWARP the connect reply reports this side's IRD as initiator_depth and
+ * its ORD as responder_resources (iw_cm's ird/ord, unswapped); siw does
+ * not lower the ORD to the peer's IRD, so the peer's grant is unknown
+ * here: measured, see doc/access_layer.md, "Endpoint depths".
+ */
+static void ep_negotiated(struct ual_ep *ep, const struct rdma_cm_event *cm)
+{
+	struct ibv_qp_init_attr init;
+	struct ibv_qp_attr a;
+
+	if (ep->state != UAL_EP_CONNECTED || ep->accepted)
+		return;
+	if (ep->dev->attr.transport != UAL_TRANSPORT_IWARP &&
+	    !ibv_query_qp(ep->qp, &a, IBV_QP_MAX_QP_RD_ATOMIC |
+			  IBV_QP_MAX_DEST_RD_ATOMIC, &init)) {
+		ep->read_out = a.max_rd_atomic;
+		ep->read_in = a.max_dest_rd_atomic;
+		return;
+	}
+	ep->read_out = ep->want_out;
+	ep->read_in = ep->want_in;
+	if (cm) {
+		ep->read_out = ual_read_depth_grant(cm->param.conn.responder_resources,
+						    ep->want_out);
+		ep->read_in = ual_read_depth_grant(cm->param.conn.initiator_depth,
+						   ep->want_in);
+	}
+}
+
 static void deliver(struct ual_ep *ep, const struct cm_input *ci,
 		    const struct ual_conn_step *st)
 {
@@ -212,6 +289,7 @@ static void deliver(struct ual_ep *ep, const struct cm_input *ci,
 	ev->context = ep->context;
 	ev->status = ci->status;
 	ev->reject_reason = st->reason;
+	ev->flags = st->flags;
 	if (ci->cm) {
 		copy_pdata(ev, ci->cm->param.conn.private_data,
 			   ci->cm->param.conn.private_data_len);
@@ -223,11 +301,17 @@ static void deliver(struct ual_ep *ep, const struct cm_input *ci,
 	if (ev->type == UAL_EVENT_CONN_ESTABLISHED &&
 	    ep->dev->attr.transport == UAL_TRANSPORT_IWARP)
 		ev->flags |= UAL_EVFLAG_ACTIVE_SENDS_FIRST;
+	if (ev->type == UAL_EVENT_CONN_ESTABLISHED && ep->type == UAL_EP_RC) {
+		ep_negotiated(ep, ci->cm);
+		ev->initiator_depth = ep->read_out;
+		ev->responder_resources = ep->read_in;
+	}
 	if (ev->type == UAL_EVENT_CONN_ESTABLISHED && ep->type == UAL_EP_UD) {
 		ev->type = UAL_EVENT_UD_RESOLVED;
 		copy_pdata(ev, ci->cm->param.ud.private_data,
 			   ci->cm->param.ud.private_data_len);
 		ev->ah = ud_make_ah(ep, ci->cm);
+		ual_ah_attr_from_ibv(&ev->ah_attr, &ci->cm->param.ud.ah_attr);
 		ev->remote_qpn = ci->cm->param.ud.qp_num;
 		ev->remote_qkey = ci->cm->param.ud.qkey;
 		ep->state = UAL_EP_IDLE;	/* ready for another peer */
@@ -249,19 +333,54 @@ static void ep_flush_qp(struct ual_ep *ep)
 	ibv_modify_qp(ep->qp, &a, IBV_QP_STATE);
 }
 
+/*
+ * A failed RC attempt: the QP goes to the error state so that receives
+ * posted before the connect complete FLUSHED before any reset (rdma_cm
+ * does this itself only on an IB reject; a reset of a QP in INIT
+ * discards them silently on rxe).  connect_sent tells the next reset
+ * that the QP left its initial state.
+ */
+static void ep_fail_qp(struct ual_ep *ep)
+{
+	if (ep->type != UAL_EP_RC)
+		return;
+	ep_flush_qp(ep);
+	ep->connect_sent = true;
+}
+
+/*
+ * Before a retry.  iWARP is different: a retried attempt never reached
+ * the QP (nothing listening is a refused TCP connect), the QP is still
+ * idle with its receives, and siw has no way back from the error state,
+ * so the QP is left alone and the receives are kept.
+ */
+static void ep_retry_qp(struct ual_ep *ep)
+{
+	if (ep->dev->attr.transport != UAL_TRANSPORT_IWARP)
+		ep_fail_qp(ep);
+}
+
 static void ep_act(struct ual_ep *ep, const struct cm_input *ci,
 		   const struct ual_conn_step *st)
 {
 	int delay;
 
 	switch (st->action) {
+	case UAL_ACT_RESOLVE_ADDR:
+		ual_retry_resolve(&ep->retry);
+		start_resolve(ep);
+		break;
 	case UAL_ACT_RESOLVE_ROUTE:
+		if (ci->in == UAL_IN_ROUTE_ERROR)
+			ual_retry_resolve(&ep->retry);
 		do_resolve_route(ep);
 		break;
 	case UAL_ACT_CONNECT:
 		do_connect(ep);
 		break;
 	case UAL_ACT_RETRY_LATER:
+		if (st->recycle)
+			ep_retry_qp(ep);
 		delay = ual_retry_next(&ep->retry);
 		ual_timer_arm(ep->eq, &ep->retry_timer, delay < 0 ? 0 : (uint32_t)delay);
 		break;
@@ -274,13 +393,25 @@ static void ep_act(struct ual_ep *ep, const struct cm_input *ci,
 	case UAL_ACT_DISCONNECT:
 		if (ep->id)
 			rdma_disconnect(ep->id);
+		/* Ours: bound the wait for the peer's answer. */
+		if (st->next == UAL_EP_DISCONNECTING)
+			ual_timer_arm(ep->eq, &ep->disc_timer,
+				      ual_disconnect_ms(&ep->opts));
 		break;
 	case UAL_ACT_CANCEL:
-		/* A consumer timeout or disconnect really stops the attempt. */
-		if (ci->in == UAL_IN_TIMEOUT || ci->in == UAL_IN_LOCAL_DISCONNECT)
-			ep_replace_id(ep, NULL);
-		else if (ci->in == UAL_IN_DEVICE_REMOVAL)
+		/*
+		 * A consumer timeout, disconnect or an unanswered disconnect
+		 * really stops the attempt; every failure flushes the QP.
+		 */
+		if (ci->in == UAL_IN_DEVICE_REMOVAL) {
 			ep_flush_qp(ep);
+			break;
+		}
+		ep_fail_qp(ep);
+		if (ci->in == UAL_IN_TIMEOUT ||
+		    ci->in == UAL_IN_LOCAL_DISCONNECT ||
+		    ci->in == UAL_IN_DISCONNECT_TIMER)
+			ep_abandon_id(ep);
 		break;
 	default:
 		break;
@@ -298,12 +429,14 @@ static void ep_apply(struct ual_ep *ep, const struct cm_input *ci)
 			len = ci->cm->param.conn.private_data_len;
 		why = ual_reject_classify(ep->dev->attr.transport, ci->status, len);
 	}
-	ual_conn_step(ep->state, ci->in, why, ep->retry.left > 0, &st);
+	ual_conn_step(ep->state, ci->in, why, ual_retry_budget(&ep->retry), &st);
 	/* Read without a lock by ual_ep_get_state in any thread. */
 	__atomic_store_n(&ep->state, st.next, __ATOMIC_RELEASE);
 	if (st.next == UAL_EP_CONNECTED || st.next == UAL_EP_FAILED ||
 	    st.next == UAL_EP_DISCONNECTED)
 		ual_timer_cancel(ep->eq, &ep->deadline);
+	if (st.next == UAL_EP_FAILED || st.next == UAL_EP_DISCONNECTED)
+		ual_timer_cancel(ep->eq, &ep->disc_timer);
 	if (st.deliver != UAL_EVENT_NONE)
 		deliver(ep, ci, &st);
 	ep_act(ep, ci, &st);
@@ -326,7 +459,8 @@ static int start_active(struct ual_ep *ep, const struct sockaddr *dst,
 			const void *pdata, uint32_t len,
 			const struct ual_connect_opts *opts, struct ual_error *err)
 {
-	uint32_t limit = ep->dev->attr.pdata.connect;
+	uint32_t limit = ep->type == UAL_EP_UD ? ep->dev->attr.pdata.ud_resolve
+					       : ep->dev->attr.pdata.connect;
 
 	if (!dst || (dst->sa_family != AF_INET && dst->sa_family != AF_INET6))
 		return ual_err_set(err, EAFNOSUPPORT, "ual_ep_connect",
@@ -343,6 +477,9 @@ static int start_active(struct ual_ep *ep, const struct sockaddr *dst,
 	if (opts)
 		ep->opts = *opts;
 	ual_retry_init(&ep->retry, &ep->opts);
+	ep->accepted = false;
+	ep->read_out = ep->want_out;
+	ep->read_in = ep->want_in;
 	copy_addr(&ep->remote, dst);
 	ep->pdata_len = len;
 	if (len)
@@ -487,6 +624,8 @@ static struct ual_device *owner_device(enum ual_owner_kind *kind)
 		return ((struct ual_listener *)kind)->dev;
 	case UAL_OWNER_REQ:
 		return ((struct ual_conn_req *)kind)->dev;
+	case UAL_OWNER_UDQ:
+		return ((struct ual_ud_query *)kind)->dev;
 	default:
 		return NULL;
 	}
@@ -511,6 +650,8 @@ void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *cm)
 		ci.in = ual_conn_input_from_cm(cm->event);
 		if (ci.in != UAL_IN_IGNORED)
 			ep_apply((struct ual_ep *)kind, &ci);
+	} else if (kind && *kind == UAL_OWNER_UDQ) {
+		ual_ud_query_event((struct ual_ud_query *)kind, cm);
 	} else if (kind && *kind == UAL_OWNER_LISTENER) {
 		listener_event(eq, (struct ual_listener *)kind, cm);
 	} else if (kind && *kind == UAL_OWNER_REQ) {
@@ -546,7 +687,8 @@ static void req_free(struct ual_conn_req *req, bool destroy_id)
 static int accept_check(struct ual_conn_req *req, struct ual_ep *ep,
 			uint32_t len, struct ual_error *err)
 {
-	uint32_t limit = ep->dev->attr.pdata.accept;
+	uint32_t limit = ep->type == UAL_EP_UD ? ep->dev->attr.pdata.ud_reply
+					       : ep->dev->attr.pdata.accept;
 
 	if (req->dead)
 		return ual_err_set(err, ECONNABORTED, "ual_accept",
@@ -567,13 +709,6 @@ static int accept_check(struct ual_conn_req *req, struct ual_ep *ep,
 				   "%u bytes of private data exceed the %s limit of %u for an accept",
 				   len, ual_transport_name(ep->dev->attr.transport), limit);
 	return 0;
-}
-
-static uint8_t min8(uint32_t a, uint32_t b)
-{
-	uint32_t m = a < b ? a : b;
-
-	return m > 255 ? 255 : (uint8_t)m;
 }
 
 static int accept_ud(struct ual_conn_req *req, struct ual_ep *ep,
@@ -622,8 +757,14 @@ static int accept_rc(struct ual_conn_req *req, struct ual_ep *ep,
 		rdma_destroy_id(req->id);
 		return ret;
 	}
-	p->responder_resources = min8(req->responder_resources, a->max_dest_rd_atomic);
-	p->initiator_depth = min8(req->initiator_depth, a->max_rd_atomic);
+	/* The request's depths are already from our side (see ual.h). */
+	p->responder_resources = ual_read_depth_grant(req->responder_resources,
+						      ep->want_in);
+	p->initiator_depth = ual_read_depth_grant(req->initiator_depth,
+						  ep->want_out);
+	ep->read_in = p->responder_resources;
+	ep->read_out = p->initiator_depth;
+	ep->accepted = true;
 	p->retry_count = req->retry_count;
 	p->rnr_retry_count = req->rnr_retry_count;
 	p->flow_control = 1;

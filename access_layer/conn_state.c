@@ -143,10 +143,47 @@ static void step_local_disconnect(enum ual_ep_state s,
 		    UAL_EVENT_CONN_DISCONNECTED);
 }
 
+/*
+ * Resolution failures spend their own budget and try again at once on
+ * the same cm id (rdma_cm returns it to the state before the query).
+ */
+static void step_resolve_error(enum ual_ep_state s, enum ual_conn_input in,
+			       unsigned int budget, struct ual_conn_step *o)
+{
+	bool addr = in == UAL_IN_ADDR_ERROR;
+
+	if (s != UAL_EP_ADDR_QUERY && s != UAL_EP_ROUTE_QUERY)
+		return;
+	if (!(budget & UAL_MAY_RERESOLVE)) {
+		set(o, UAL_EP_FAILED, UAL_ACT_CANCEL, UAL_EVENT_CONN_UNREACHABLE);
+		return;
+	}
+	if (addr)
+		set(o, UAL_EP_ADDR_QUERY, UAL_ACT_RESOLVE_ADDR, UAL_EVENT_NONE);
+	else
+		set(o, UAL_EP_ROUTE_QUERY, UAL_ACT_RESOLVE_ROUTE, UAL_EVENT_NONE);
+}
+
+/* The consumer's deadline, or a peer that never answers a disconnect. */
+static void step_timer(enum ual_ep_state s, enum ual_conn_input in,
+		       struct ual_conn_step *o)
+{
+	if (in == UAL_IN_TIMEOUT && active_pending(s))
+		set(o, UAL_EP_FAILED, UAL_ACT_CANCEL, UAL_EVENT_CONN_UNREACHABLE);
+	else if (in == UAL_IN_DISCONNECT_TIMER && s == UAL_EP_DISCONNECTING)
+		set(o, UAL_EP_DISCONNECTED, UAL_ACT_CANCEL,
+		    UAL_EVENT_CONN_DISCONNECTED);
+	else
+		return;
+	o->flags |= UAL_EVFLAG_TIMED_OUT;
+}
+
 void ual_conn_step(enum ual_ep_state s, enum ual_conn_input in,
-		   enum ual_reject_reason why, bool may_retry,
+		   enum ual_reject_reason why, unsigned int budget,
 		   struct ual_conn_step *o)
 {
+	bool may_retry = budget & UAL_MAY_RETRY;
+
 	memset(o, 0, sizeof(*o));
 	set(o, s, UAL_ACT_NONE, UAL_EVENT_NONE);
 
@@ -163,9 +200,7 @@ void ual_conn_step(enum ual_ep_state s, enum ual_conn_input in,
 		break;
 	case UAL_IN_ADDR_ERROR:
 	case UAL_IN_ROUTE_ERROR:
-		if (s == UAL_EP_ADDR_QUERY || s == UAL_EP_ROUTE_QUERY)
-			transient(o, may_retry, false,
-				  UAL_EVENT_CONN_UNREACHABLE, UAL_REJECT_NONE);
+		step_resolve_error(s, in, budget, o);
 		break;
 	case UAL_IN_CONNECT_REFUSED:
 		if (s == UAL_EP_CONNECTING)
@@ -201,9 +236,8 @@ void ual_conn_step(enum ual_ep_state s, enum ual_conn_input in,
 		step_fatal(s, o);
 		break;
 	case UAL_IN_TIMEOUT:
-		if (active_pending(s))
-			set(o, UAL_EP_FAILED, UAL_ACT_CANCEL,
-			    UAL_EVENT_CONN_UNREACHABLE);
+	case UAL_IN_DISCONNECT_TIMER:
+		step_timer(s, in, o);
 		break;
 	case UAL_IN_RETRY_TIMER:
 		if (s == UAL_EP_RETRY_WAIT)

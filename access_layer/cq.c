@@ -10,9 +10,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ual_internal.h"
+
+_Static_assert(offsetof(struct ibv_wc, sl) == offsetof(struct ibv_wc, slid) + 2 &&
+	       offsetof(struct ibv_wc, dlid_path_bits) == offsetof(struct ibv_wc, slid) + 3 &&
+	       offsetof(struct ual_wc, sl) == offsetof(struct ual_wc, slid) + 2 &&
+	       offsetof(struct ual_wc, dlid_path_bits) == offsetof(struct ual_wc, slid) + 3,
+	       "slid, sl and dlid_path_bits are copied as one word");
 
 #define CQ_POLL_BATCH 16
 /* Acknowledging wake-ups takes a lock in libibverbs: do it in batches. */
@@ -106,6 +114,8 @@ static void convert(const struct ibv_wc *in, struct ual_wc *out)
 	out->opcode = ual_wc_opcode_from_ibv(in->opcode);
 	out->byte_len = in->byte_len;
 	out->src_qp = in->src_qp;
+	/* slid, sl, dlid_path_bits: one 4-byte copy, same layout as verbs */
+	memcpy(&out->slid, &in->slid, 4);
 	if (in->wc_flags & IBV_WC_WITH_IMM) {
 		out->flags |= UAL_WC_WITH_IMM;
 		out->imm_data = in->imm_data;	/* host order, as posted */

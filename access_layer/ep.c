@@ -114,11 +114,26 @@ static void fill_qp_attr(struct ual_ep *ep, const struct ual_ep_attr *attr)
 	qa->qp_type = attr->type == UAL_EP_UD ? IBV_QPT_UD : IBV_QPT_RC;
 	qa->cap.max_send_wr = cap(attr->max_send_wr, EP_DEFAULT_WR, da->max_qp_wr);
 	qa->cap.max_send_sge = cap(attr->max_send_sge, EP_DEFAULT_SGE, da->max_sge);
-	if (!attr->srq) {
+	/* With an SRQ the QP has no receive queue of its own: depth 0. */
+	if (!attr->srq && !(attr->flags & UAL_EP_ZERO_RECV)) {
 		qa->cap.max_recv_wr = cap(attr->max_recv_wr, EP_DEFAULT_WR, da->max_qp_wr);
 		qa->cap.max_recv_sge = cap(attr->max_recv_sge, EP_DEFAULT_SGE, da->max_sge);
 	}
-	qa->cap.max_inline_data = cap(attr->max_inline, da->max_inline, da->max_inline);
+	ep->inline_off = attr->flags & UAL_EP_ZERO_INLINE;
+	if (!ep->inline_off)
+		qa->cap.max_inline_data = cap(attr->max_inline, da->max_inline,
+					      da->max_inline);
+	/* UD has no RDMA reads. */
+	if (attr->type == UAL_EP_RC) {
+		ep->want_out = ual_read_depth_want(attr->max_rdma_read_out,
+						   attr->flags & UAL_EP_ZERO_READ_OUT,
+						   da->max_rd_atomic);
+		ep->want_in = ual_read_depth_want(attr->max_rdma_read_in,
+						  attr->flags & UAL_EP_ZERO_READ_IN,
+						  da->max_dest_rd_atomic);
+	}
+	ep->read_out = ep->want_out;
+	ep->read_in = ep->want_in;
 }
 
 static int check_attr(struct ual_device *dev, const struct ual_ep_attr *attr,
@@ -153,6 +168,14 @@ static int ep_create_qp(struct ual_ep *ep, struct ual_error *err)
 			return ual_device_no_errno(ep->dev, "ibv_create_qp", "QP",
 						   sq, rq, err);
 		ret = errno;
+		/* siw, for one, wants a receive queue or an SRQ. */
+		if (!ep->qp_attr.srq && !c->max_recv_wr) {
+			ual_err_set(err, ret, "ibv_create_qp",
+				    "device %s refused a QP without a receive queue (UAL_EP_ZERO_RECV and no SRQ): give the endpoint an SRQ or a receive depth",
+				    ep->dev->attr.name);
+			ual_err_context(err, ep->dev->attr.name, NULL);
+			return -ret;
+		}
 		ual_err_set(err, ret, "ibv_create_qp",
 			    "send %u x %u SGE, recv %u x %u SGE, inline %u (device max %u WRs, %u SGEs)",
 			    c->max_send_wr, c->max_send_sge, c->max_recv_wr,
@@ -163,7 +186,8 @@ static int ep_create_qp(struct ual_ep *ep, struct ual_error *err)
 	}
 	ep->siw_pages = sq + rq;
 	ual_device_siw_account(ep->dev, true, (int)ep->siw_pages);
-	ep->max_inline = ep->qp_attr.cap.max_inline_data;
+	/* Providers may round 0 up (rxe: 16); "off" means off. */
+	ep->max_inline = ep->inline_off ? 0 : ep->qp_attr.cap.max_inline_data;
 	ep->id->qp = ep->qp;
 	ret = ep->type == UAL_EP_UD ? ud_qp_to_rts(ep->qp, ep->id)
 				    : qp_to_init(ep->qp, ep->id);
@@ -198,8 +222,10 @@ int ual_ep_create(struct ual_device *dev, struct ual_eq *eq,
 	ual_list_init(&ep->fatal_link);
 	ual_list_init(&ep->retry_timer.link);
 	ual_list_init(&ep->deadline.link);
+	ual_list_init(&ep->disc_timer.link);
 	ep->retry_timer.fire = ual_ep_retry_fire;
 	ep->deadline.fire = ual_ep_deadline_fire;
+	ep->disc_timer.fire = ual_ep_disc_fire;
 	if (attr->local_addr)
 		memcpy(&ep->local, attr->local_addr,
 		       ual_sockaddr_len(attr->local_addr));
@@ -240,6 +266,7 @@ int ual_ep_destroy(struct ual_ep *ep, struct ual_error *err)
 		rdma_disconnect(ep->id);
 	ual_timer_cancel(eq, &ep->retry_timer);
 	ual_timer_cancel(eq, &ep->deadline);
+	ual_timer_cancel(eq, &ep->disc_timer);
 	/*
 	 * Out of the QP table first: a device loss parks the endpoints it
 	 * finds there on their queue's fatal list, which is emptied next.

@@ -247,7 +247,8 @@ void ual_eq_push(struct ual_eq *eq, struct ual_event_node *n)
 static bool names(const struct ual_event *ev, const void *object)
 {
 	return ev->ep == object || ev->listener == object ||
-	       ev->req == object || ev->srq == object || ev->cq == object;
+	       ev->req == object || ev->srq == object || ev->cq == object ||
+	       ev->ud_query == object;
 }
 
 /* Drops queued events about an object that is being destroyed. */

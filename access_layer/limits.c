@@ -4,7 +4,7 @@
  *
  * IB CM messages have fixed private data areas (REQ 92, REP 196, REJ 148
  * bytes); rdma_cm puts a 36-byte addressing header into the REQ, leaving
- * 56.  iWARP's MPA allows 512 bytes, but rdma_cm's user ABI carries the
+ * 56.  UD resolution uses SIDR: REQ 216 (180 after the header), REP 136.  iWARP's MPA allows 512 bytes, but rdma_cm's user ABI carries the
  * length in 8 bits, so 255 is the real limit there.
  */
 #include <config.h>
@@ -18,6 +18,8 @@
 #define IB_REP_PDATA 196
 #define IB_REJ_PDATA 148
 #define RDMA_CM_IB_HDR 36
+#define IB_SIDR_REQ_PDATA 216
+#define IB_SIDR_REP_PDATA 136
 #define RDMA_CM_U8_MAX 255
 
 void ual_pdata_limits(enum ual_transport t, struct ual_pdata_limits *l)
@@ -29,17 +31,23 @@ void ual_pdata_limits(enum ual_transport t, struct ual_pdata_limits *l)
 		l->connect = IB_REQ_PDATA - RDMA_CM_IB_HDR;
 		l->accept = IB_REP_PDATA;
 		l->reject = IB_REJ_PDATA;
+		l->ud_resolve = IB_SIDR_REQ_PDATA - RDMA_CM_IB_HDR;
+		l->ud_reply = IB_SIDR_REP_PDATA;
 		break;
 	case UAL_TRANSPORT_IWARP:
 		l->connect = RDMA_CM_U8_MAX;
 		l->accept = RDMA_CM_U8_MAX;
 		l->reject = RDMA_CM_U8_MAX;
+		l->ud_resolve = 0;	/* no UD on iWARP */
+		l->ud_reply = 0;
 		break;
 	default:
 		/* Unknown transports get the smallest common denominator. */
 		l->connect = IB_REQ_PDATA - RDMA_CM_IB_HDR;
 		l->accept = IB_REQ_PDATA - RDMA_CM_IB_HDR;
 		l->reject = IB_REQ_PDATA - RDMA_CM_IB_HDR;
+		l->ud_resolve = IB_REQ_PDATA - RDMA_CM_IB_HDR;
+		l->ud_reply = IB_REQ_PDATA - RDMA_CM_IB_HDR;
 		break;
 	}
 }

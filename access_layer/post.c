@@ -28,6 +28,7 @@ enum post_refusal {
 	POST_NO_IMMEDIATE,
 	POST_WRONG_EP_TYPE,
 	POST_DEVICE_LOST,
+	POST_NO_READ_DEPTH,
 };
 
 static int refuse(struct ual_ep *ep, enum post_refusal why)
@@ -168,11 +169,24 @@ int ual_post_write_imm(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
 	return post(ep, &wr);
 }
 
+/*
+ * An endpoint whose read depth (ORD) is 0 may not issue reads or atomics:
+ * rxe would queue such a request forever waiting for a read credit.
+ */
+static int no_read_depth(struct ual_ep *ep)
+{
+	ep->last_post_error = POST_NO_READ_DEPTH;
+	return -EPERM;
+}
+
 int ual_post_read(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
 		  uint64_t raddr, uint32_t rkey, uint64_t context,
 		  unsigned int flags)
 {
 	struct ibv_send_wr wr;
+
+	if (!ep->read_out)
+		return no_read_depth(ep);
 
 	wr_init(&wr, IBV_WR_RDMA_READ, sge, nsge, context);
 	wr.send_flags = send_flags(ep, sge, nsge, flags, false);
@@ -190,6 +204,8 @@ static int post_atomic(struct ual_ep *ep, enum ibv_wr_opcode op,
 
 	if (!(ep->dev->attr.caps & UAL_CAP_ATOMICS))
 		return refuse(ep, POST_NO_ATOMICS);
+	if (!ep->read_out)
+		return no_read_depth(ep);
 	wr_init(&wr, op, sge, 1, context);
 	wr.send_flags = send_flags(ep, sge, 1, flags, false);
 	wr.wr.atomic.remote_addr = raddr;
@@ -253,6 +269,11 @@ const char *ual_post_strerror(int rc, const struct ual_ep *ep, char *buf,
 		default:
 			break;
 		}
+	}
+	if (rc == -EPERM && ep->last_post_error == POST_NO_READ_DEPTH) {
+		snprintf(buf, len, "this endpoint may have no RDMA read or atomic outstanding (read depth 0%s)",
+			 ep->want_out ? " negotiated with the peer" : " asked for");
+		return buf;
 	}
 	if (rc == -ENODEV) {
 		snprintf(buf, len, "device %s was lost (removed or failed): destroy this endpoint and the device's other objects, then close the device",

@@ -15,7 +15,9 @@
 
 #include <ual/ual.h>
 
-#define UAL_DEFAULT_RESOLVE_MS 2000
+#define UAL_DEFAULT_RESOLVE_MS 4000	/* OFA uDAPL: 4000 ms x 15 tries */
+#define UAL_DEFAULT_RESOLVE_RETRIES 14
+#define UAL_DEFAULT_DISCONNECT_MS 2000
 #define UAL_DEFAULT_BACKOFF_MS 100
 #define UAL_DEFAULT_BACKOFF_MAX_MS 2000
 #define UAL_DEFAULT_MEMLOCK_MIN (64ULL << 20)
@@ -82,6 +84,7 @@ enum ual_wc_opcode ual_wc_opcode_from_ibv(enum ibv_wc_opcode op);
 /* ---- retry.c ------------------------------------------------------ */
 struct ual_retry {
 	uint32_t left;
+	uint32_t resolve_left;		/* address/route tries still allowed */
 	uint32_t next_delay_ms;
 	uint32_t max_delay_ms;
 };
@@ -89,6 +92,12 @@ struct ual_retry {
 void ual_retry_init(struct ual_retry *r, const struct ual_connect_opts *o);
 /* Consumes one retry; returns its delay or -1 when none is left. */
 int ual_retry_next(struct ual_retry *r);
+/* Consumes one resolution retry; false when none is left. */
+bool ual_retry_resolve(struct ual_retry *r);
+/* The budget bits ual_conn_step takes, from what is left in @r. */
+unsigned int ual_retry_budget(const struct ual_retry *r);
+/* A disconnect's bound in ms for @o (zero fields: defaults). */
+uint32_t ual_disconnect_ms(const struct ual_connect_opts *o);
 
 /* ---- conn_state.c: the connection state machine -------------------- */
 enum ual_conn_input {
@@ -107,12 +116,14 @@ enum ual_conn_input {
 	UAL_IN_TIMEOUT,			/* consumer deadline passed */
 	UAL_IN_RETRY_TIMER,		/* back-off elapsed */
 	UAL_IN_LOCAL_DISCONNECT,	/* ual_ep_disconnect */
+	UAL_IN_DISCONNECT_TIMER,	/* peer did not answer a disconnect */
 	UAL_IN_IGNORED,			/* TIMEWAIT_EXIT, ADDR_CHANGE ... */
 	UAL_IN_COUNT
 };
 
 enum ual_conn_action {
 	UAL_ACT_NONE,
+	UAL_ACT_RESOLVE_ADDR,		/* try the address again */
 	UAL_ACT_RESOLVE_ROUTE,
 	UAL_ACT_CONNECT,
 	UAL_ACT_RETRY_LATER,		/* arm the back-off timer */
@@ -121,20 +132,31 @@ enum ual_conn_action {
 	UAL_ACT_CANCEL,			/* abandon the cm id */
 };
 
+/* What is left to spend: the may_retry argument of ual_conn_step. */
+enum {
+	UAL_MAY_RETRY = 1 << 0,		/* a connect retry (back-off) */
+	UAL_MAY_RERESOLVE = 1 << 1,	/* another address/route try */
+};
+
 struct ual_conn_step {
 	enum ual_ep_state next;
 	enum ual_conn_action action;
 	enum ual_event_type deliver;	/* UAL_EVENT_NONE: nothing */
 	enum ual_reject_reason reason;
 	bool recycle;			/* retry needs a fresh cm id + QP reset */
+	uint32_t flags;			/* UAL_EVFLAG_* for the event */
 };
 
 enum ual_conn_input ual_conn_input_from_cm(enum rdma_cm_event_type ev);
 enum ual_reject_reason ual_reject_classify(enum ual_transport t, int status,
 					   uint32_t pdata_len);
+/* @budget: UAL_MAY_* bits (true means UAL_MAY_RETRY alone). */
 void ual_conn_step(enum ual_ep_state state, enum ual_conn_input in,
-		   enum ual_reject_reason reason, bool may_retry,
+		   enum ual_reject_reason reason, unsigned int budget,
 		   struct ual_conn_step *out);
+/* Read depths: what an endpoint asks for, and what an accept grants. */
+uint8_t ual_read_depth_want(uint8_t attr, bool zero, uint32_t dev_max);
+uint8_t ual_read_depth_grant(uint8_t peer, uint8_t ours);
 
 /* ---- dev_loss.c: a device removed or failed ------------------------- */
 enum ual_dev_loss {
@@ -322,6 +344,7 @@ enum ual_owner_kind {
 	UAL_OWNER_EP = 0x45500001,
 	UAL_OWNER_LISTENER,
 	UAL_OWNER_REQ,
+	UAL_OWNER_UDQ,			/* struct ual_ud_query */
 };
 
 struct ual_cq {
@@ -369,6 +392,16 @@ struct ual_ep {
 	struct ual_retry retry;
 	struct ual_timer retry_timer;
 	struct ual_timer deadline;
+	struct ual_timer disc_timer;	/* bounds a local disconnect */
+	/*
+	 * RDMA read depths: wanted (capped to the device) and, once
+	 * established, negotiated.  read_out is what the data path checks:
+	 * the wanted ORD until ESTABLISHED, then the negotiated one.
+	 */
+	uint8_t want_out, want_in;
+	uint8_t read_out, read_in;
+	bool accepted;			/* passive: depths set by ual_accept */
+	bool inline_off;		/* UAL_EP_ZERO_INLINE */
 	uint8_t pdata[UAL_PDATA_MAX];
 	uint32_t pdata_len;
 	bool connect_sent;
@@ -405,6 +438,21 @@ struct ual_conn_req {
 	uint8_t retry_count;
 	uint8_t rnr_retry_count;
 	bool dead;			/* peer gave up before we answered */
+};
+
+struct ual_ud_query {
+	enum ual_owner_kind kind;	/* first: cm id context tag */
+	struct ual_device *dev;
+	struct ual_eq *eq;
+	void *context;
+	struct rdma_cm_id *id;		/* of the running or last resolution */
+	bool busy;
+	uint32_t resolve_ms;
+	uint32_t timeout_ms;
+	struct ual_timer deadline;
+	struct sockaddr_storage remote;
+	uint8_t pdata[UAL_PDATA_MAX];
+	uint32_t pdata_len;
 };
 
 /* device.c */
@@ -466,6 +514,11 @@ void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *ev);
 void ual_ep_qp_fatal(struct ual_ep *ep, enum ibv_event_type what);
 void ual_ep_retry_fire(struct ual_timer *t);
 void ual_ep_deadline_fire(struct ual_timer *t);
+void ual_ep_disc_fire(struct ual_timer *t);
+
+/* ud.c */
+void ual_ud_query_event(struct ual_ud_query *q, struct rdma_cm_event *cm);
+void ual_ah_attr_from_ibv(struct ual_ah_attr *out, const struct ibv_ah_attr *in);
 
 /* ep.c */
 int ual_ep_bind_id(struct ual_ep *ep, struct rdma_cm_id **out,

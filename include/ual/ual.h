@@ -73,6 +73,13 @@ struct ual_pdata_limits {
 	uint32_t connect;
 	uint32_t accept;
 	uint32_t reject;
+	/*
+	 * UD service resolution (IB SIDR): ual_ud_resolve may carry 180
+	 * bytes (a SIDR REQ holds 216, rdma_cm's addressing header takes
+	 * 36), the UD accept 136 (a SIDR REP's area).  0 without UD (iWARP).
+	 */
+	uint32_t ud_resolve;
+	uint32_t ud_reply;
 };
 
 #define UAL_NAME_MAX 64
@@ -281,6 +288,13 @@ enum ual_reject_reason {
 enum {
 	/* iWARP: the active side must post the first send or write. */
 	UAL_EVFLAG_ACTIVE_SENDS_FIRST = 1 << 0,
+	/*
+	 * UNREACHABLE: the consumer's ual_connect_opts.timeout_ms expired
+	 * (error.errnum ETIMEDOUT).  DISCONNECTED: the peer did not answer
+	 * the disconnect within the disconnect bound; the layer finished
+	 * it locally.  Without the flag the event has its transport cause.
+	 */
+	UAL_EVFLAG_TIMED_OUT = 1 << 1,
 };
 
 struct ual_ep;
@@ -289,6 +303,26 @@ struct ual_conn_req;
 struct ual_cq;
 struct ual_srq;
 struct ual_ah;
+struct ual_ud_query;
+
+/*
+ * Address handle attributes: verbs' ibv_ah_attr, flattened.  UD_RESOLVED
+ * carries them so that a consumer can make handles later (ual_ah_create),
+ * as IT-API's UD service request reply does with its path.
+ */
+struct ual_ah_attr {
+	uint16_t dlid;			/* IB; 0 on RoCE */
+	uint8_t sl;
+	uint8_t src_path_bits;
+	uint8_t static_rate;
+	uint8_t port_num;
+	uint8_t is_global;		/* 1: the GRH fields are valid (RoCE) */
+	uint8_t sgid_index;
+	uint8_t hop_limit;
+	uint8_t traffic_class;
+	uint32_t flow_label;
+	uint8_t dgid[16];
+};
 
 struct ual_event {
 	enum ual_event_type type;
@@ -299,12 +333,26 @@ struct ual_event {
 	struct ual_conn_req *req;	/* CONN_REQUEST/UD_REQUEST */
 	struct ual_cq *cq;
 	struct ual_srq *srq;
-	struct ual_ah *ah;		/* UD_RESOLVED: owned by the consumer */
+	struct ual_ah *ah;		/* UD_RESOLVED by an ep: owned by the
+					 * consumer; NULL for a ual_ud_query */
+	struct ual_ud_query *ud_query;	/* UD_RESOLVED etc. of a query */
+	struct ual_ah_attr ah_attr;	/* UD_RESOLVED: the path to the peer */
 	int status;			/* raw CM status / verbs event */
 	enum ual_reject_reason reject_reason;
 	uint8_t port_num;
-	uint8_t initiator_depth;	/* CONN_REQUEST: reads peer may issue */
-	uint8_t responder_resources;	/* CONN_REQUEST: reads we may issue */
+	/*
+	 * RDMA read depths, always from this side's point of view.
+	 * CONN_REQUEST: initiator_depth is how many reads the peer will
+	 * serve for us (its responder resources), responder_resources how
+	 * many it wants to have outstanding at us (its initiator depth);
+	 * ual_accept caps both by the endpoint's attributes.
+	 * CONN_ESTABLISHED (both sides): the negotiated values the QP runs
+	 * with: initiator_depth = reads this endpoint may have outstanding
+	 * (QP max_rd_atomic), responder_resources = reads it serves at once
+	 * (QP max_dest_rd_atomic).  0 means none: see ual_post_read.
+	 */
+	uint8_t initiator_depth;
+	uint8_t responder_resources;
 	uint32_t remote_qpn;		/* UD_RESOLVED */
 	uint32_t remote_qkey;		/* UD_RESOLVED */
 	uint64_t software;		/* SOFTWARE: the posted value */
@@ -411,6 +459,14 @@ struct ual_wc {
 	uint32_t src_qp;		/* UD receives */
 	uint32_t flags;			/* UAL_WC_* */
 	uint32_t vendor_status;		/* raw ibv_wc_status */
+	/*
+	 * Successful receives: the sender's LID and service level (IB; on
+	 * RoCE the LID is 0 and the sender is named by the GRH).  With
+	 * src_qp they are what an IT-API UD receive reports.
+	 */
+	uint16_t slid;
+	uint8_t sl;
+	uint8_t dlid_path_bits;		/* IB: low DLID bits of the receive */
 };
 
 /* Creates a CQ of at least @depth entries with its own wake-up fd. */
@@ -464,6 +520,22 @@ enum ual_ep_state {
 
 const char *ual_ep_state_name(enum ual_ep_state state);
 
+/*
+ * "Zero" flags for struct ual_ep_attr.  A zero field means "the layer's
+ * default"; to ask for a real zero, set the field's flag (the field's
+ * value is then ignored).  See doc/access_layer.md, "Endpoint depths".
+ */
+enum {
+	UAL_EP_ZERO_READ_OUT = 1 << 0,	/* issue no RDMA reads/atomics */
+	UAL_EP_ZERO_READ_IN = 1 << 1,	/* serve no RDMA reads/atomics */
+	UAL_EP_ZERO_INLINE = 1 << 2,	/* never send inline */
+	UAL_EP_ZERO_RECV = 1 << 3,	/* no receive queue (send-only QP);
+					 * with an SRQ there is none anyway */
+};
+
+/* Default RDMA read depth (each way) when the attribute is 0, as OFA. */
+#define UAL_EP_DEFAULT_READ_DEPTH 4
+
 struct ual_ep_attr {
 	enum ual_ep_type type;
 	struct ual_cq *send_cq;
@@ -473,32 +545,60 @@ struct ual_ep_attr {
 	uint32_t max_recv_wr;
 	uint32_t max_send_sge;
 	uint32_t max_recv_sge;
-	uint32_t max_inline;		/* wanted; capped to the device */
+	uint32_t max_inline;		/* wanted; capped to the device;
+					 * 0 = device's probed maximum */
+	/*
+	 * RDMA read depths: ORD (reads/atomics this endpoint may have
+	 * outstanding) and IRD (those it serves at once).  0 = default
+	 * UAL_EP_DEFAULT_READ_DEPTH; capped to the device at creation, sent
+	 * in the connect request, capped against the peer's request on
+	 * accept; the negotiated values come in CONN_ESTABLISHED.
+	 */
 	uint8_t max_rdma_read_out;	/* ORD (initiator depth) */
 	uint8_t max_rdma_read_in;	/* IRD (responder resources) */
 	/* Local address to bind; NULL = the address the device was opened by. */
 	const struct sockaddr *local_addr;
+	uint32_t flags;			/* UAL_EP_ZERO_* */
 };
 
-/* Connection policy.  Zero fields take the defaults in brackets. */
+/*
+ * Connection policy.  Zero fields take the defaults in brackets.
+ *
+ * Two separate budgets: address and route resolution is tried
+ * resolve_retries + 1 times, each try bounded by resolve_timeout_ms and
+ * retried at once (OFA uDAPL: 4000 ms x 15 tries); a connect that is
+ * refused because nothing listens, or that gets no answer, is retried
+ * @retries times after an exponential back-off.  Every retry after a
+ * request was sent first flushes the QP: receives posted before the
+ * connect complete with UAL_WC_FLUSHED (see doc/access_layer.md,
+ * "Connection policy").  timeout_ms bounds everything and is reported
+ * as UNREACHABLE with UAL_EVFLAG_TIMED_OUT.
+ */
 struct ual_connect_opts {
-	uint32_t resolve_timeout_ms;	/* per address/route try [2000] */
-	uint32_t retries;		/* transient failures retried [0] */
+	uint32_t resolve_timeout_ms;	/* per address/route try [4000] */
+	uint32_t retries;		/* refused/unanswered connects retried [0] */
 	uint32_t backoff_initial_ms;	/* first retry delay [100] */
 	uint32_t backoff_max_ms;	/* delay cap, doubles until [2000] */
 	uint32_t timeout_ms;		/* whole attempt, 0 = none */
 	uint8_t transport_retries;	/* RC retry_cnt [7] */
 	uint8_t rnr_retries;		/* RC rnr_retry [7 = infinite] */
 	uint8_t ack_timeout;		/* IB ack timeout exponent, 0 = CM's */
+	uint32_t resolve_retries;	/* extra resolution tries [14];
+					 * UAL_NO_RETRIES for none */
+	uint32_t disconnect_timeout_ms;	/* bound of a disconnect [2000] */
 };
+
+/* A "zero" that is not "default" for ual_connect_opts.resolve_retries. */
+#define UAL_NO_RETRIES UINT32_MAX
 
 int ual_ep_create(struct ual_device *dev, struct ual_eq *eq,
 		  const struct ual_ep_attr *attr, void *context,
 		  struct ual_ep **ep, struct ual_error *err);
 /*
- * Frees the endpoint.  A connected endpoint is disconnected first; queued
- * events that name it are dropped, so the caller may free right after
- * seeing DISCONNECTED, BROKEN or any failure.
+ * Frees the endpoint.  A connected endpoint is disconnected first (without
+ * waiting for the peer: the cm id is destroyed at once, which the kernel
+ * does not block on); queued events that name it are dropped, so the
+ * caller may free right after seeing DISCONNECTED, BROKEN or any failure.
  */
 int ual_ep_destroy(struct ual_ep *ep, struct ual_error *err);
 enum ual_ep_state ual_ep_get_state(const struct ual_ep *ep);
@@ -522,7 +622,14 @@ int ual_ep_addresses(const struct ual_ep *ep, struct sockaddr_storage *local,
 int ual_ep_connect(struct ual_ep *ep, const struct sockaddr *dst,
 		   const void *pdata, uint32_t pdata_len,
 		   const struct ual_connect_opts *opts, struct ual_error *err);
-/* Sends a disconnect; DISCONNECTED follows on the event queue. */
+/*
+ * Sends a disconnect; DISCONNECTED follows on the event queue.  If the
+ * peer does not answer within the disconnect bound (the connect's
+ * disconnect_timeout_ms, 2000 ms by default and for accepted endpoints),
+ * the layer moves the QP to the error state (posted work completes
+ * FLUSHED), abandons the cm id and reports DISCONNECTED with
+ * UAL_EVFLAG_TIMED_OUT.
+ */
 int ual_ep_disconnect(struct ual_ep *ep, struct ual_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -559,10 +666,42 @@ struct ual_device *ual_conn_req_device(const struct ual_conn_req *req);
 /* Bytes in front of every UD receive buffer where a GRH may land. */
 #define UAL_UD_GRH_LEN 40
 
-/* Resolves a UD peer listening at @dst; UD_RESOLVED carries the AH. */
+/*
+ * Resolves a UD peer listening at @dst; UD_RESOLVED carries the AH and the
+ * path (.ah_attr).  @pdata_len is limited by ual_pdata_limits.ud_resolve
+ * (-EMSGSIZE above); the UD ual_accept by .ud_reply.  Q_Key: rdma_cm's
+ * 0x01234567 on both sides, reported as .remote_qkey; send with it.
+ */
 int ual_ud_resolve(struct ual_ep *ep, const struct sockaddr *dst,
 		   const void *pdata, uint32_t pdata_len,
 		   const struct ual_connect_opts *opts, struct ual_error *err);
+/*
+ * UD service resolution without an endpoint (IT-API's UD service request
+ * handle): a query object on @eq resolves @dst's UD listener by SIDR and
+ * reports UD_RESOLVED with .ud_query, .context, .remote_qpn, .remote_qkey,
+ * .ah_attr and the reply's private data (no .ep, no .ah: make handles with
+ * ual_ah_create).  Failures: UNREACHABLE (resolution or no answer; with
+ * UAL_EVFLAG_TIMED_OUT when @opts->timeout_ms expired) or REJECTED.
+ * Only resolve_timeout_ms and timeout_ms of @opts are used: a query is
+ * tried once; start it again to retry (also to resolve another peer).
+ * -EOPNOTSUPP on a device without UD (iWARP); -EBUSY while a resolution
+ * runs; -EMSGSIZE above ual_pdata_limits.ud_resolve.  Calls on one query
+ * must not race; destroy drops its queued events.
+ */
+int ual_ud_query_create(struct ual_device *dev, struct ual_eq *eq,
+			void *context, struct ual_ud_query **query,
+			struct ual_error *err);
+int ual_ud_query_start(struct ual_ud_query *query, const struct sockaddr *dst,
+		       const void *pdata, uint32_t pdata_len,
+		       const struct ual_connect_opts *opts,
+		       struct ual_error *err);
+void ual_ud_query_destroy(struct ual_ud_query *query);
+/*
+ * Makes an address handle on @dev from attributes (a UD_RESOLVED's
+ * .ah_attr).  -EOPNOTSUPP without UD; the verbs errno otherwise.
+ */
+int ual_ah_create(struct ual_device *dev, const struct ual_ah_attr *attr,
+		  struct ual_ah **ah, struct ual_error *err);
 /* Builds an address handle to answer the sender of a UD receive. */
 int ual_ah_create_from_wc(struct ual_ep *ep, const struct ual_wc *wc,
 			  const void *grh, struct ual_ah **ah,
@@ -601,6 +740,11 @@ int ual_post_write(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
 int ual_post_write_imm(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
 		       uint64_t raddr, uint32_t rkey, uint32_t imm,
 		       uint64_t context, unsigned int flags);
+/*
+ * Reads and atomics fail with -EPERM (nothing posted) on an endpoint whose
+ * read depth is 0: asked with UAL_EP_ZERO_READ_OUT, or negotiated down to
+ * 0 by a peer that serves no reads.  ual_post_strerror says which.
+ */
 int ual_post_read(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
 		  uint64_t raddr, uint32_t rkey, uint64_t context,
 		  unsigned int flags);

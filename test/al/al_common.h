@@ -111,4 +111,17 @@ int run_client_scopes(struct side *s);
 int run_server_progress(struct side *s);
 int run_client_progress(struct side *s);
 
+/* t_policy.c: read depths, zeros, retries, timeouts, disconnect bound */
+int policy_server_depths(struct side *s);
+int policy_client_depths(struct side *s);
+int policy_server_depth0(struct side *s);
+int policy_client_depth0(struct side *s);
+int policy_server_lateretry(struct side *s);
+int policy_client_lateretry(struct side *s);
+int policy_client_timeout(struct side *s);
+int policy_server_vanish(struct side *s);
+int policy_client_vanish(struct side *s);
+int policy_server_udsvc(struct side *s);
+int policy_client_udsvc(struct side *s);
+
 #endif /* AL_COMMON_H */

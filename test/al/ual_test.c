@@ -1021,6 +1021,12 @@ static const struct al_test tests[] = {
 	{ "devremove", run_devremove, run_devremove, true },
 	{ "scopes", run_server_scopes, run_client_scopes, true },
 	{ "progress", run_server_progress, run_client_progress, true },
+	{ "depths", policy_server_depths, policy_client_depths, true },
+	{ "depth0", policy_server_depth0, policy_client_depth0, true },
+	{ "lateretry", policy_server_lateretry, policy_client_lateretry, true },
+	{ "timeout", NULL, policy_client_timeout, true },
+	{ "vanish", policy_server_vanish, policy_client_vanish, true },
+	{ "udsvc", policy_server_udsvc, policy_client_udsvc, false },
 };
 
 static const struct al_test *find_test(const char *name)
