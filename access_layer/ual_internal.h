@@ -63,6 +63,8 @@ int ual_access_to_ibv(unsigned int access);
 /* ---- limits.c ----------------------------------------------------- */
 void ual_pdata_limits(enum ual_transport t, struct ual_pdata_limits *l);
 uint32_t ual_transport_caps(enum ual_transport t, int atomic_cap);
+/* UAL_CAP_MW_* and UAL_CAP_SRQ_RESIZE from ibv_device_attr. */
+uint32_t ual_devcap_caps(unsigned int device_cap_flags, int max_mw);
 /* siw's window of queue mappings (see limits.c); sizes in pages. */
 #define UAL_SIW_VENDOR_ID 0x626d74	/* what siw reports as vendor_id */
 uint32_t ual_siw_window_pages(uint32_t page_size);
@@ -76,8 +78,78 @@ void ual_siw_explain(char *buf, size_t len, const char *device,
 		     uint32_t fit, uint32_t page_size);
 
 /* ---- wc_status.c -------------------------------------------------- */
+#define UAL_IBV_WC_STATUS_MAX (IBV_WC_TM_RNDV_INCOMPLETE + 1)
+#define UAL_IBV_WC_OPCODE_SLOTS 32
+extern const uint8_t ual_wc_status_table[UAL_IBV_WC_STATUS_MAX];
+extern const uint8_t ual_wc_opcode_table[UAL_IBV_WC_OPCODE_SLOTS];
+
 enum ual_wc_status ual_wc_status_from_ibv(enum ibv_wc_status s);
 enum ual_wc_opcode ual_wc_opcode_from_ibv(enum ibv_wc_opcode op);
+
+static inline enum ual_wc_status ual_wc_status_index(enum ibv_wc_status s)
+{
+	if ((unsigned int)s >= UAL_IBV_WC_STATUS_MAX)
+		return UAL_WC_OTHER;
+	return (enum ual_wc_status)ual_wc_status_table[s];
+}
+
+static inline enum ual_wc_opcode ual_wc_opcode_index(enum ibv_wc_opcode op)
+{
+	unsigned int i = (unsigned int)op;
+
+	if (i < 16)
+		return (enum ual_wc_opcode)ual_wc_opcode_table[i];
+	i -= IBV_WC_RECV;
+	if (i < 16)
+		return (enum ual_wc_opcode)ual_wc_opcode_table[16 + i];
+	return UAL_WC_UNKNOWN;
+}
+
+/*
+ * The wc_flags bits that mean "received with invalidate".  rxe (Linux
+ * 6.1, rxe_resp.c do_complete) writes the kernel's IB_WC_WITH_INVALIDATE
+ * (1 << 2) into the user CQ, where verbs reads it as IBV_WC_IP_CSUM_OK;
+ * rxe sets no checksum flag of its own, so on rxe that bit means
+ * invalidate.  Each CQ keeps its mask, so the test costs nothing extra.
+ */
+#define UAL_WC_INV_BITS IBV_WC_WITH_INV
+#define UAL_WC_INV_BITS_RXE (IBV_WC_WITH_INV | IBV_WC_IP_CSUM_OK)
+
+/*
+ * One verbs completion into a ual_wc, the layer's whole share of every
+ * completion.  Every field is written, so an array the consumer reuses
+ * never shows a previous completion's values: verbs defines only wr_id,
+ * status, qp_num and vendor_err on an error, so an error wc carries
+ * those and zeros.  Inline, so ual_cq_poll converts without a call; the
+ * host unit test drives it directly.
+ */
+static inline void ual_wc_from_ibv(const struct ibv_wc *in, struct ual_wc *out,
+				   uint32_t inv_bits)
+{
+	uint32_t f = in->wc_flags;
+
+	out->context = in->wr_id;
+	out->status = ual_wc_status_index(in->status);
+	out->vendor_status = in->status;
+	out->qp_num = in->qp_num;
+	if (__builtin_expect(in->status != IBV_WC_SUCCESS, 0)) {
+		out->opcode = UAL_WC_UNKNOWN;
+		out->byte_len = 0;
+		out->imm_data = 0;
+		out->src_qp = 0;
+		out->flags = 0;
+		return;
+	}
+	out->opcode = ual_wc_opcode_index(in->opcode);
+	out->byte_len = in->byte_len;
+	out->src_qp = in->src_qp;
+	/* ibv_wc's imm_data and invalidated_rkey share one word, as ours. */
+	out->imm_data = (f & (IBV_WC_WITH_IMM | inv_bits)) ?
+			in->invalidated_rkey : 0;
+	out->flags = ((f & IBV_WC_WITH_IMM) ? UAL_WC_WITH_IMM : 0) |
+		     ((f & IBV_WC_GRH) ? UAL_WC_WITH_GRH : 0) |
+		     ((f & inv_bits) ? UAL_WC_WITH_INV : 0);
+}
 
 /* ---- retry.c ------------------------------------------------------ */
 struct ual_retry {
@@ -265,8 +337,14 @@ struct ual_cq {
 	struct ibv_cq *cq;
 	struct ibv_comp_channel *channel;
 	void *context;
+	/*
+	 * Wake-ups read but not yet acknowledged: only touched by
+	 * ual_cq_ack_wakeup (atomically: several threads may wait on one
+	 * CQ) and by ual_cq_destroy.  Never on the poll path.
+	 */
 	unsigned int unacked;
 	uint32_t siw_pages;		/* see struct ual_device */
+	uint32_t inv_bits;		/* UAL_WC_INV_BITS(_RXE) */
 };
 
 struct ual_srq {
@@ -275,12 +353,34 @@ struct ual_srq {
 	struct ibv_srq *srq;
 	void *context;
 	uint32_t siw_pages;
+	/* What was asked and last set, for devices that cannot be queried. */
+	struct ual_srq_attr cached;
 };
 
 struct ual_mr {
 	struct ual_device *dev;
 	struct ibv_mr *mr;
 	unsigned int access;
+};
+
+/*
+ * A memory window.  On devices that do not check a window's own range
+ * (rxe checks only the region's; see mr.c), every bind goes to a region
+ * the layer registers over exactly the bound range: @range holds the
+ * current one, @retired the ones of earlier binds that the device still
+ * held when they were replaced (deregistered at the next bind or unbind,
+ * or with the window).
+ */
+#define UAL_MW_RETIRED_MAX 4
+struct ual_mw {
+	struct ual_device *dev;
+	struct ibv_mw *mw;
+	enum ual_mw_type type;
+	uint32_t rkey;
+	bool range_by_mr;
+	struct ibv_mr *bound;		/* region of the last bind, NULL unbound */
+	struct ibv_mr *range;
+	struct ibv_mr *retired[UAL_MW_RETIRED_MAX];
 };
 
 struct ual_ah {
@@ -384,6 +484,27 @@ void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *ev);
 void ual_ep_qp_fatal(struct ual_ep *ep, enum ibv_event_type what);
 void ual_ep_retry_fire(struct ual_timer *t);
 void ual_ep_deadline_fire(struct ual_timer *t);
+
+/* post.c: why a post was refused up front (ep->last_post_error). */
+enum ual_post_refusal {
+	POST_OK,
+	POST_NO_ATOMICS,
+	POST_NO_IMMEDIATE,
+	POST_WRONG_EP_TYPE,
+	POST_DEVICE_LOST,
+	POST_NO_MW,		/* -EOPNOTSUPP: no windows of that type */
+	POST_BAD_BIND,		/* -EINVAL: range, region or rights */
+};
+
+int ual_post_refuse(struct ual_ep *ep, enum ual_post_refusal why);
+/* mw.c: rxe, whose quirks the layer works around (by vendor id). */
+bool ual_device_is_rxe(struct ual_device *dev);
+int ual_post_bind_mw(struct ual_ep *ep, struct ibv_mw *mw, uint32_t rkey,
+		     const struct ibv_mw_bind_info *info, uint64_t context,
+		     unsigned int flags);
+int ual_post_bind_mw_call(struct ual_ep *ep, struct ibv_mw *mw,
+			  const struct ibv_mw_bind_info *info,
+			  uint64_t context, unsigned int flags);
 
 /* ep.c */
 int ual_ep_bind_id(struct ual_ep *ep, struct rdma_cm_id **out,
