@@ -101,4 +101,13 @@ void finish_disconnect(struct side *s, bool initiator);
 void client_connect(struct side *s, uint32_t retries);
 void expect_msg(struct side *s, const char *want);
 
+/* t_mw.c: memory windows */
+int run_server_mw(struct side *s);
+int run_client_mw(struct side *s);
+
+/* t_resize.c: CQ and SRQ resize/query, CQ wake-ups from two threads */
+int run_resize(struct side *s);
+int run_server_cqwake(struct side *s);
+int run_client_cqwake(struct side *s);
+
 #endif /* AL_COMMON_H */

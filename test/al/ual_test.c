@@ -950,7 +950,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: ual_test --server|--client --dev SPEC [--addr ADDR] [--port N]\n"
-		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown|devremove]\n"
+		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown|devremove|mw|resize|cqwake]\n"
 		"                [--disconnect client|server] [--count N] [--wr N] [--srq] [--fill]\n");
 	exit(2);
 }
@@ -1018,6 +1018,9 @@ static const struct al_test tests[] = {
 	{ "ud", run_server_ud, run_client_ud, false },
 	{ "portdown", run_portdown, run_portdown, false },
 	{ "devremove", run_devremove, run_devremove, true },
+	{ "mw", run_server_mw, run_client_mw, true },
+	{ "resize", run_resize, NULL, false },
+	{ "cqwake", run_server_cqwake, run_client_cqwake, true },
 };
 
 static const struct al_test *find_test(const char *name)
