@@ -59,8 +59,8 @@ int ual_cq_create(struct ual_device *dev, int depth, void *context,
 		goto err_channel;
 	}
 	ual_device_siw_account(dev, false, (int)cq->siw_pages);
-	cq->inv_bits = ual_device_is_rxe(dev) ? UAL_WC_INV_BITS_RXE :
-						UAL_WC_INV_BITS;
+	cq->flag_map = ual_device_is_rxe(dev) ? ual_wc_flag_map_rxe :
+						ual_wc_flag_map;
 	*out = cq;
 	return 0;
 
@@ -94,7 +94,7 @@ int ual_cq_destroy(struct ual_cq *cq, struct ual_error *err)
 int ual_cq_poll(struct ual_cq *cq, struct ual_wc *wc, int max)
 {
 	struct ibv_wc raw[CQ_POLL_BATCH];
-	uint32_t inv_bits = cq->inv_bits;
+	const uint8_t *flag_map = cq->flag_map;
 	int n, i, total = 0;
 
 	while (total < max) {
@@ -104,7 +104,7 @@ int ual_cq_poll(struct ual_cq *cq, struct ual_wc *wc, int max)
 		if (n < 0)
 			return total ? total : -EIO;
 		for (i = 0; i < n; i++)
-			ual_wc_from_ibv(&raw[i], &wc[total + i], inv_bits);
+			ual_wc_from_ibv(&raw[i], &wc[total + i], flag_map);
 		total += n;
 		if (n < want)
 			break;

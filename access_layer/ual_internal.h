@@ -79,9 +79,18 @@ void ual_siw_explain(char *buf, size_t len, const char *device,
 
 /* ---- wc_status.c -------------------------------------------------- */
 #define UAL_IBV_WC_STATUS_MAX (IBV_WC_TM_RNDV_INCOMPLETE + 1)
-#define UAL_IBV_WC_OPCODE_SLOTS 32
+#define UAL_IBV_WC_OPCODE_SLOTS 256	/* verbs opcodes are below 256 */
 extern const uint8_t ual_wc_status_table[UAL_IBV_WC_STATUS_MAX];
 extern const uint8_t ual_wc_opcode_table[UAL_IBV_WC_OPCODE_SLOTS];
+/*
+ * wc_flags & 15 -> UAL_WC_* flags.  Two maps, because rxe (Linux 6.1,
+ * rxe_resp.c do_complete) writes the kernel's IB_WC_WITH_INVALIDATE
+ * (1 << 2) into the user CQ, where verbs reads it as IBV_WC_IP_CSUM_OK;
+ * rxe sets no checksum flag of its own, so on rxe that bit means
+ * invalidate.  Each CQ points at its map: the quirk costs nothing.
+ */
+extern const uint8_t ual_wc_flag_map[16];
+extern const uint8_t ual_wc_flag_map_rxe[16];
 
 enum ual_wc_status ual_wc_status_from_ibv(enum ibv_wc_status s);
 enum ual_wc_opcode ual_wc_opcode_from_ibv(enum ibv_wc_opcode op);
@@ -95,38 +104,23 @@ static inline enum ual_wc_status ual_wc_status_index(enum ibv_wc_status s)
 
 static inline enum ual_wc_opcode ual_wc_opcode_index(enum ibv_wc_opcode op)
 {
-	unsigned int i = (unsigned int)op;
-
-	if (i < 16)
-		return (enum ual_wc_opcode)ual_wc_opcode_table[i];
-	i -= IBV_WC_RECV;
-	if (i < 16)
-		return (enum ual_wc_opcode)ual_wc_opcode_table[16 + i];
-	return UAL_WC_UNKNOWN;
+	if ((unsigned int)op >= UAL_IBV_WC_OPCODE_SLOTS)
+		return UAL_WC_UNKNOWN;
+	return (enum ual_wc_opcode)ual_wc_opcode_table[op];
 }
 
 /*
- * The wc_flags bits that mean "received with invalidate".  rxe (Linux
- * 6.1, rxe_resp.c do_complete) writes the kernel's IB_WC_WITH_INVALIDATE
- * (1 << 2) into the user CQ, where verbs reads it as IBV_WC_IP_CSUM_OK;
- * rxe sets no checksum flag of its own, so on rxe that bit means
- * invalidate.  Each CQ keeps its mask, so the test costs nothing extra.
- */
-#define UAL_WC_INV_BITS IBV_WC_WITH_INV
-#define UAL_WC_INV_BITS_RXE (IBV_WC_WITH_INV | IBV_WC_IP_CSUM_OK)
-
-/*
  * One verbs completion into a ual_wc, the layer's whole share of every
- * completion.  Every field is written, so an array the consumer reuses
- * never shows a previous completion's values: verbs defines only wr_id,
- * status, qp_num and vendor_err on an error, so an error wc carries
- * those and zeros.  Inline, so ual_cq_poll converts without a call; the
- * host unit test drives it directly.
+ * completion: three table loads and stores.  Every field is written, so
+ * an array the consumer reuses never shows a previous completion's
+ * values: verbs defines only wr_id, status, qp_num and vendor_err on an
+ * error, so an error wc carries those and zeros.  Inline, so ual_cq_poll
+ * converts without a call; the host unit test drives it directly.
  */
 static inline void ual_wc_from_ibv(const struct ibv_wc *in, struct ual_wc *out,
-				   uint32_t inv_bits)
+				   const uint8_t *flag_map)
 {
-	uint32_t f = in->wc_flags;
+	uint32_t uf;
 
 	out->context = in->wr_id;
 	out->status = ual_wc_status_index(in->status);
@@ -143,12 +137,11 @@ static inline void ual_wc_from_ibv(const struct ibv_wc *in, struct ual_wc *out,
 	out->opcode = ual_wc_opcode_index(in->opcode);
 	out->byte_len = in->byte_len;
 	out->src_qp = in->src_qp;
+	uf = flag_map[in->wc_flags & 15];
+	out->flags = uf;
 	/* ibv_wc's imm_data and invalidated_rkey share one word, as ours. */
-	out->imm_data = (f & (IBV_WC_WITH_IMM | inv_bits)) ?
+	out->imm_data = (uf & (UAL_WC_WITH_IMM | UAL_WC_WITH_INV)) ?
 			in->invalidated_rkey : 0;
-	out->flags = ((f & IBV_WC_WITH_IMM) ? UAL_WC_WITH_IMM : 0) |
-		     ((f & IBV_WC_GRH) ? UAL_WC_WITH_GRH : 0) |
-		     ((f & inv_bits) ? UAL_WC_WITH_INV : 0);
 }
 
 /* ---- retry.c ------------------------------------------------------ */
@@ -344,7 +337,7 @@ struct ual_cq {
 	 */
 	unsigned int unacked;
 	uint32_t siw_pages;		/* see struct ual_device */
-	uint32_t inv_bits;		/* UAL_WC_INV_BITS(_RXE) */
+	const uint8_t *flag_map;	/* ual_wc_flag_map(_rxe) */
 };
 
 struct ual_srq {

@@ -4,9 +4,10 @@
  *
  * The old stacks aborted or said "DAT_ABORT" when a QP died.  Every verbs
  * status maps to a cause that a consumer can act on; the raw value stays
- * available as vendor_status.  Both mappings are tables, so converting a
- * completion (ual_wc_from_ibv in ual_internal.h) is two loads, not two
- * switches: the layer's share of every completion stays small.
+ * available as vendor_status.  Status, opcode and flags are mapped by
+ * tables, so converting a completion (ual_wc_from_ibv in ual_internal.h)
+ * is three loads, no switch and no call: the layer's share of every
+ * completion stays small.
  */
 #include <config.h>
 
@@ -41,13 +42,14 @@ const uint8_t ual_wc_status_table[UAL_IBV_WC_STATUS_MAX] = {
 };
 
 /*
- * Indexed by enum ibv_wc_opcode folded into 0..31 (ual_wc_opcode_index):
- * send-side opcodes are below 16 and keep their value, receive-side ones
- * are IBV_WC_RECV (128) + n and land on 16 + n.  Every slot is written
- * out, because UAL_WC_SEND is 0 and an omitted slot would read as a send.
+ * Indexed by enum ibv_wc_opcode (all below 256).  Every slot starts as
+ * UAL_WC_UNKNOWN (UAL_WC_SEND is 0, so an empty slot would read as a
+ * send); the known opcodes override it.
  */
-#define RX(op) (16 + (op) - IBV_WC_RECV)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
 const uint8_t ual_wc_opcode_table[UAL_IBV_WC_OPCODE_SLOTS] = {
+	[0 ... UAL_IBV_WC_OPCODE_SLOTS - 1] = UAL_WC_UNKNOWN,
 	[IBV_WC_SEND] = UAL_WC_SEND,
 	[IBV_WC_RDMA_WRITE] = UAL_WC_RDMA_WRITE,
 	[IBV_WC_RDMA_READ] = UAL_WC_RDMA_READ,
@@ -55,25 +57,24 @@ const uint8_t ual_wc_opcode_table[UAL_IBV_WC_OPCODE_SLOTS] = {
 	[IBV_WC_FETCH_ADD] = UAL_WC_FETCH_ADD,
 	[IBV_WC_BIND_MW] = UAL_WC_BIND_MW,
 	[IBV_WC_LOCAL_INV] = UAL_WC_LOCAL_INV,
-	[IBV_WC_TSO] = UAL_WC_UNKNOWN,
-	[8] = UAL_WC_UNKNOWN,
-	[IBV_WC_ATOMIC_WRITE] = UAL_WC_UNKNOWN,
-	[10] = UAL_WC_UNKNOWN, [11] = UAL_WC_UNKNOWN, [12] = UAL_WC_UNKNOWN,
-	[13] = UAL_WC_UNKNOWN, [14] = UAL_WC_UNKNOWN, [15] = UAL_WC_UNKNOWN,
-	[RX(IBV_WC_RECV)] = UAL_WC_RECV,
-	[RX(IBV_WC_RECV_RDMA_WITH_IMM)] = UAL_WC_RECV_RDMA_WITH_IMM,
-	[RX(IBV_WC_TM_ADD)] = UAL_WC_UNKNOWN,
-	[RX(IBV_WC_TM_DEL)] = UAL_WC_UNKNOWN,
-	[RX(IBV_WC_TM_SYNC)] = UAL_WC_UNKNOWN,
-	[RX(IBV_WC_TM_RECV)] = UAL_WC_UNKNOWN,
-	[RX(IBV_WC_TM_NO_TAG)] = UAL_WC_UNKNOWN,
-	[RX(IBV_WC_DRIVER1)] = UAL_WC_UNKNOWN,
-	[RX(IBV_WC_DRIVER2)] = UAL_WC_UNKNOWN,
-	[RX(IBV_WC_DRIVER3)] = UAL_WC_UNKNOWN,
-	[26] = UAL_WC_UNKNOWN, [27] = UAL_WC_UNKNOWN, [28] = UAL_WC_UNKNOWN,
-	[29] = UAL_WC_UNKNOWN, [30] = UAL_WC_UNKNOWN, [31] = UAL_WC_UNKNOWN,
+	[IBV_WC_RECV] = UAL_WC_RECV,
+	[IBV_WC_RECV_RDMA_WITH_IMM] = UAL_WC_RECV_RDMA_WITH_IMM,
 };
-#undef RX
+#pragma GCC diagnostic pop
+
+#define FLAGS(f, inv) ((((f) & IBV_WC_WITH_IMM) ? UAL_WC_WITH_IMM : 0) | \
+		       (((f) & IBV_WC_GRH) ? UAL_WC_WITH_GRH : 0) | \
+		       (((f) & (inv)) ? UAL_WC_WITH_INV : 0))
+#define ROW(inv) { FLAGS(0, inv), FLAGS(1, inv), FLAGS(2, inv), \
+		   FLAGS(3, inv), FLAGS(4, inv), FLAGS(5, inv), \
+		   FLAGS(6, inv), FLAGS(7, inv), FLAGS(8, inv), \
+		   FLAGS(9, inv), FLAGS(10, inv), FLAGS(11, inv), \
+		   FLAGS(12, inv), FLAGS(13, inv), FLAGS(14, inv), \
+		   FLAGS(15, inv) }
+const uint8_t ual_wc_flag_map[16] = ROW(IBV_WC_WITH_INV);
+const uint8_t ual_wc_flag_map_rxe[16] = ROW(IBV_WC_WITH_INV | IBV_WC_IP_CSUM_OK);
+#undef ROW
+#undef FLAGS
 
 enum ual_wc_status ual_wc_status_from_ibv(enum ibv_wc_status s)
 {

@@ -157,7 +157,7 @@ START_TEST(error_wc_has_no_stale_fields)
 		in.status = status_map[i].in;
 		in.qp_num = 12;
 		dirty(&out);
-		ual_wc_from_ibv(&in, &out, UAL_WC_INV_BITS);
+		ual_wc_from_ibv(&in, &out, ual_wc_flag_map);
 		ck_assert_uint_eq(out.context, 77);
 		ck_assert_int_eq(out.status, status_map[i].out);
 		ck_assert_uint_eq(out.vendor_status, status_map[i].in);
@@ -185,7 +185,7 @@ START_TEST(success_wc_fields_and_flags)
 	in.wc_flags = IBV_WC_WITH_IMM | IBV_WC_GRH;
 	in.imm_data = 0x11223344;
 	dirty(&out);
-	ual_wc_from_ibv(&in, &out, UAL_WC_INV_BITS);
+	ual_wc_from_ibv(&in, &out, ual_wc_flag_map);
 	ck_assert_int_eq(out.status, UAL_WC_SUCCESS);
 	ck_assert_int_eq(out.opcode, UAL_WC_RECV);
 	ck_assert_uint_eq(out.byte_len, 100);
@@ -197,7 +197,7 @@ START_TEST(success_wc_fields_and_flags)
 	in.wc_flags = IBV_WC_WITH_INV;
 	in.invalidated_rkey = 0xabcd01;
 	dirty(&out);
-	ual_wc_from_ibv(&in, &out, UAL_WC_INV_BITS);
+	ual_wc_from_ibv(&in, &out, ual_wc_flag_map);
 	ck_assert_uint_eq(out.flags, UAL_WC_WITH_INV);
 	ck_assert_uint_eq(out.invalidated_rkey, 0xabcd01);
 
@@ -205,7 +205,7 @@ START_TEST(success_wc_fields_and_flags)
 	in.wc_flags = IBV_WC_IP_CSUM_OK;
 	in.opcode = IBV_WC_BIND_MW;
 	dirty(&out);
-	ual_wc_from_ibv(&in, &out, UAL_WC_INV_BITS);
+	ual_wc_from_ibv(&in, &out, ual_wc_flag_map);
 	ck_assert_uint_eq(out.flags, 0);
 	ck_assert_uint_eq(out.imm_data, 0);
 	ck_assert_int_eq(out.opcode, UAL_WC_BIND_MW);
@@ -223,12 +223,12 @@ START_TEST(rxe_invalidate_bit)
 	in.wc_flags = IBV_WC_GRH | IBV_WC_IP_CSUM_OK;
 	in.invalidated_rkey = 0x8000376;
 	dirty(&out);
-	ual_wc_from_ibv(&in, &out, UAL_WC_INV_BITS_RXE);
+	ual_wc_from_ibv(&in, &out, ual_wc_flag_map_rxe);
 	ck_assert_uint_eq(out.flags, UAL_WC_WITH_GRH | UAL_WC_WITH_INV);
 	ck_assert_uint_eq(out.invalidated_rkey, 0x8000376);
 	/* elsewhere the bit is a checksum flag and means nothing here */
 	dirty(&out);
-	ual_wc_from_ibv(&in, &out, UAL_WC_INV_BITS);
+	ual_wc_from_ibv(&in, &out, ual_wc_flag_map);
 	ck_assert_uint_eq(out.flags, UAL_WC_WITH_GRH);
 	ck_assert_uint_eq(out.imm_data, 0);
 }
