@@ -13,7 +13,7 @@
 # The client gets --rx-depth 16, so that it re-posts one receive per
 # iteration (with perftest's 512 it would re-post none in a short run);
 # --inline 0 as perftest chooses on rxe.  ual_cq_poll is also split into
-# its cost per completion (the source lines of convert(), which the
+# its cost per completion (the source lines of the conversion, which the
 # compiler inlines) and the rest, because how many polls come back empty
 # depends on timing.
 set -u
@@ -42,40 +42,13 @@ run()	# ITERS
 	wait "$pid"
 }
 
-# Self instructions and calls of FN in callgrind file FILE: "ir calls".
-self_and_calls()	# FILE FN
-{
-	local ir calls
-	ir=$(callgrind_annotate --inclusive=no --threshold=100 "$1" 2>/dev/null |
-		awk -v fn="$2" '$0 ~ (":" fn " ") || $0 ~ (":" fn "$") { gsub(/,/, "", $1); print $1; exit }')
-	calls=$(callgrind_annotate --tree=caller --inclusive=no --threshold=100 "$1" 2>/dev/null |
-		awk -v fn="$2" '
-			/^[ 0-9,]+ <  / && match($0, /\(([0-9]+)x\)/, m) { pend += m[1]; next }
-			/^[ 0-9,]+ \* / { if ($0 ~ (":" fn " ") || $0 ~ (":" fn "$")) { print pend; exit } pend = 0; next }
-			{ pend = 0 }')
-	echo "${ir:-0} ${calls:-0}"
-}
-
-# Instructions on the source lines of convert() in cq.c.
-convert_ir()	# FILE
-{
-	callgrind_annotate --auto=yes --show-percs=no --context=0 "$1" 2>/dev/null |
-		awk '/static void convert\(/ { on = 1 } on { gsub(/,/, "", $1); if ($1 ~ /^[0-9]+$/) s += $1 }
-		     on && /^ *[.0-9,]* *}$/ { on = 0 } END { print s + 0 }'
-}
-
 run "$n1"
 run "$n2"
-printf "%-14s %12s %12s %12s %10s\n" function "Ir($n1)" "Ir($n2)" "calls diff" "Ir/call"
-for fn in ual_post_send ual_post_recv ual_cq_poll; do
-	read -r a ca <<<"$(self_and_calls "$out/cg.$n1" "$fn")"
-	read -r b cb <<<"$(self_and_calls "$out/cg.$n2" "$fn")"
-	awk -v f="$fn" -v a="$a" -v b="$b" -v ca="$ca" -v cb="$cb" 'BEGIN {
-		d = cb - ca; printf "%-14s %12d %12d %12d %10.1f\n", f, a, b, d, d ? (b - a) / d : 0 }'
-done
-c1=$(convert_ir "$out/cg.$n1")
-c2=$(convert_ir "$out/cg.$n2")
-# send_lat: every iteration completes one send and one receive.
-awk -v a="$c1" -v b="$c2" -v n="$((2 * (n2 - n1)))" 'BEGIN {
-	printf "convert() per completion: %.1f Ir (%d completions more)\n", (b - a) / n, n }'
+# Own instructions per call of each data path function and of the layer's
+# helpers it calls, split by source file (ual_internal.h inside
+# ual_cq_poll is the completion conversion, verbs.h the inline verbs
+# wrappers).  send_lat completes one send and one receive per iteration.
+python3 "$(dirname "$0")/callgrind_sum.py" "$out/cg.$n1" "$out/cg.$n2" \
+	ual_post_send ual_post_recv ual_cq_poll send_flags post ${CG_EXTRA:-}
+echo "completions: $((2 * n1)) and $((2 * n2)) (one send + one receive per iteration)"
 echo "raw outputs: $out"
