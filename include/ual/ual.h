@@ -462,8 +462,10 @@ struct ual_srq_attr {
 
 /*
  * The SRQ's sizes and limit.  Where the device cannot be asked (libsiw
- * has no query), the values the layer created or last set are returned.
- * The limit reads 0 once the limit event has fired (verbs disarms it).
+ * has no query), the values the layer created or last set are returned;
+ * there the limit stays as last set, while a device that is asked reports
+ * 0 once the limit event has fired (verbs disarms it).  -errno + @err
+ * only if the device fails the query.
  */
 int ual_srq_query(struct ual_srq *srq, struct ual_srq_attr *attr,
 		  struct ual_error *err);
