@@ -186,9 +186,10 @@ int ual_mw_bind(struct ual_ep *ep, struct ual_mw *mw, struct ual_mr *mr,
 		reap_retired(mw);
 		if (retire_range(mw))
 			return -EBUSY;
+		errno = 0;
 		range = range_region(mw, addr, len, access);
 		if (!range)
-			return errno ? -errno : -ENOMEM;
+			return errno ? -errno : -EIO;
 		info.mr = range;
 	}
 	if (mw->type == UAL_MW_TYPE1) {
