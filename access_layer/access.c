@@ -33,5 +33,7 @@ int ual_access_to_ibv(unsigned int access)
 		flags |= IBV_ACCESS_REMOTE_READ;
 	if (access & UAL_ACCESS_REMOTE_ATOMIC)
 		flags |= IBV_ACCESS_REMOTE_ATOMIC;
+	if (access & UAL_ACCESS_MW_BIND)
+		flags |= IBV_ACCESS_MW_BIND;
 	return flags;
 }

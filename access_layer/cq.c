@@ -68,6 +68,8 @@ int ual_cq_create(struct ual_device *dev, int depth, void *context,
 	}
 	ual_device_siw_account(dev, false, (int)cq->siw_pages);
 	ual_device_get(dev);
+	cq->flag_map = ual_device_is_rxe(dev) ? ual_wc_flag_map_rxe :
+						ual_wc_flag_map;
 	*out = cq;
 	return 0;
 
@@ -85,6 +87,7 @@ int ual_cq_destroy(struct ual_cq *cq, struct ual_error *err)
 
 	if (!cq)
 		return 0;
+	/* No waiter may run now (contract), so a plain read is enough. */
 	if (cq->unacked)
 		ibv_ack_cq_events(cq->cq, cq->unacked);
 	ret = ibv_destroy_cq(cq->cq);
@@ -98,35 +101,10 @@ int ual_cq_destroy(struct ual_cq *cq, struct ual_error *err)
 	return 0;
 }
 
-static void convert(const struct ibv_wc *in, struct ual_wc *out)
-{
-	out->context = in->wr_id;
-	out->status = ual_wc_status_from_ibv(in->status);
-	out->vendor_status = in->status;
-	out->qp_num = in->qp_num;
-	out->flags = 0;
-	if (in->status != IBV_WC_SUCCESS) {
-		/* verbs leaves opcode and lengths undefined on errors */
-		out->opcode = UAL_WC_UNKNOWN;
-		out->byte_len = 0;
-		return;
-	}
-	out->opcode = ual_wc_opcode_from_ibv(in->opcode);
-	out->byte_len = in->byte_len;
-	out->src_qp = in->src_qp;
-	/* slid, sl, dlid_path_bits: one 4-byte copy, same layout as verbs */
-	memcpy(&out->slid, &in->slid, 4);
-	if (in->wc_flags & IBV_WC_WITH_IMM) {
-		out->flags |= UAL_WC_WITH_IMM;
-		out->imm_data = in->imm_data;	/* host order, as posted */
-	}
-	if (in->wc_flags & IBV_WC_GRH)
-		out->flags |= UAL_WC_WITH_GRH;
-}
-
 int ual_cq_poll(struct ual_cq *cq, struct ual_wc *wc, int max)
 {
 	struct ibv_wc raw[CQ_POLL_BATCH];
+	const uint8_t *flag_map = cq->flag_map;
 	int n, i, total = 0;
 
 	while (total < max) {
@@ -136,7 +114,7 @@ int ual_cq_poll(struct ual_cq *cq, struct ual_wc *wc, int max)
 		if (n < 0)
 			return total ? total : -EIO;
 		for (i = 0; i < n; i++)
-			convert(&raw[i], &wc[total + i]);
+			ual_wc_from_ibv(&raw[i], &wc[total + i], flag_map);
 		total += n;
 		if (n < want)
 			break;
@@ -154,6 +132,28 @@ int ual_cq_arm(struct ual_cq *cq, int solicited_only)
 	return -ibv_req_notify_cq(cq->cq, solicited_only);
 }
 
+/*
+ * Counts one wake-up read from the channel and acknowledges a batch.
+ * Several threads may wait on one CQ, so the count is atomic: with a
+ * plain ++ two threads could both read 5 and store 6, one event would
+ * never be acknowledged and ibv_destroy_cq would wait for it forever.
+ * The thread whose increment reaches the batch takes the whole batch
+ * away with a compare-and-swap, so no event is acknowledged twice.
+ */
+static void ack_one(struct ual_cq *cq)
+{
+	unsigned int n = __atomic_add_fetch(&cq->unacked, 1, __ATOMIC_RELAXED);
+
+	while (n >= CQ_ACK_BATCH) {
+		if (__atomic_compare_exchange_n(&cq->unacked, &n, 0, false,
+						__ATOMIC_RELAXED,
+						__ATOMIC_RELAXED)) {
+			ibv_ack_cq_events(cq->cq, n);
+			return;
+		}
+	}
+}
+
 int ual_cq_ack_wakeup(struct ual_cq *cq)
 {
 	struct ibv_cq *ev_cq;
@@ -162,10 +162,7 @@ int ual_cq_ack_wakeup(struct ual_cq *cq)
 
 	while (!ibv_get_cq_event(cq->channel, &ev_cq, &ctx)) {
 		got++;
-		if (++cq->unacked >= CQ_ACK_BATCH) {
-			ibv_ack_cq_events(cq->cq, cq->unacked);
-			cq->unacked = 0;
-		}
+		ack_one(cq);
 	}
 	return got;
 }
@@ -193,4 +190,36 @@ int ual_cq_wait(struct ual_cq *cq, struct ual_wc *wc, int max, int timeout_ms)
 			return 0;
 		ual_cq_ack_wakeup(cq);
 	}
+}
+
+int ual_cq_depth(const struct ual_cq *cq)
+{
+	return cq->cq->cqe;
+}
+
+int ual_cq_resize(struct ual_cq *cq, int depth, struct ual_error *err)
+{
+	struct ual_device *dev = cq->dev;
+	int ret;
+
+	if (depth < 1 || (uint32_t)depth > dev->attr.max_cqe)
+		return ual_err_set(err, EINVAL, "ibv_resize_cq",
+				   "%d entries asked; the device allows 1 to %u",
+				   depth, dev->attr.max_cqe);
+	ret = ibv_resize_cq(cq->cq, depth);
+	if (ret == EOPNOTSUPP || ret == ENOSYS) {
+		ual_err_set(err, EOPNOTSUPP, "ibv_resize_cq",
+			    "device %s (%s) cannot resize a completion queue: create a new CQ of %d entries for new endpoints",
+			    dev->attr.name, ual_transport_name(dev->attr.transport),
+			    depth);
+		return -EOPNOTSUPP;
+	}
+	if (ret) {
+		ual_err_set(err, ret, "ibv_resize_cq",
+			    "%d entries (now %d; fewer than the completions still queued is refused)",
+			    depth, cq->cq->cqe);
+		ual_err_context(err, dev->attr.name, NULL);
+		return -ret;
+	}
+	return 0;
 }

@@ -271,6 +271,9 @@ void ual_device_fill_attr(struct ual_device *dev, uint8_t port)
 	a->caps = ual_transport_caps(a->transport, da.atomic_cap);
 	if (!da.max_srq)
 		a->caps &= ~UAL_CAP_SRQ;
+	a->caps |= ual_devcap_caps(da.device_cap_flags, da.max_mw);
+	a->max_mw = a->caps & (UAL_CAP_MW_TYPE1 | UAL_CAP_MW_TYPE2) ?
+		    (uint32_t)da.max_mw : 0;
 	a->max_qp = da.max_qp;
 	a->max_qp_wr = da.max_qp_wr;
 	a->max_sge = da.max_sge;

@@ -65,6 +65,27 @@ uint32_t ual_transport_caps(enum ual_transport t, int atomic_cap)
 	return caps;
 }
 
+/*
+ * Memory windows and SRQ resizing, from what the device says it can do.
+ * The flags decide, not max_mw: siw reports a max_mw but implements no
+ * window verbs (no MEM_WINDOW flag, no alloc_mw in libsiw).  Type 2A and
+ * 2B differ only in how a window is tied to its QP; the layer offers both
+ * as type 2.
+ */
+uint32_t ual_devcap_caps(unsigned int flags, int max_mw)
+{
+	uint32_t caps = 0;
+
+	if (max_mw > 0 && (flags & IBV_DEVICE_MEM_WINDOW))
+		caps |= UAL_CAP_MW_TYPE1;
+	if (max_mw > 0 && (flags & (IBV_DEVICE_MEM_WINDOW_TYPE_2A |
+				    IBV_DEVICE_MEM_WINDOW_TYPE_2B)))
+		caps |= UAL_CAP_MW_TYPE2;
+	if (flags & IBV_DEVICE_SRQ_RESIZE)
+		caps |= UAL_CAP_SRQ_RESIZE;
+	return caps;
+}
+
 const char *ual_transport_name(enum ual_transport t)
 {
 	switch (t) {

@@ -33,9 +33,19 @@ static void explain_reg_failure(struct ual_device *dev, int errnum,
 int ual_mr_reg(struct ual_device *dev, void *addr, size_t len,
 	       unsigned int access, struct ual_mr **out, struct ual_error *err)
 {
-	struct ual_mr *mr = calloc(1, sizeof(*mr));
+	struct ual_mr *mr;
 	int errnum;
 
+	if ((access & UAL_ACCESS_MW_BIND) &&
+	    !(dev->attr.caps & (UAL_CAP_MW_TYPE1 | UAL_CAP_MW_TYPE2))) {
+		ual_err_set(err, EOPNOTSUPP, "ibv_reg_mr",
+			    "UAL_ACCESS_MW_BIND: device %s (%s) has no memory windows",
+			    dev->attr.name,
+			    ual_transport_name(dev->attr.transport));
+		ual_err_context(err, dev->attr.name, NULL);
+		return -EOPNOTSUPP;
+	}
+	mr = calloc(1, sizeof(*mr));
 	if (!mr)
 		return ual_err_set(err, ENOMEM, "calloc", NULL);
 	mr->dev = dev;

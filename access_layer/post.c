@@ -22,19 +22,15 @@ _Static_assert(sizeof(struct ual_sge) == sizeof(struct ibv_sge),
 _Static_assert(offsetof(struct ual_sge, lkey) == offsetof(struct ibv_sge, lkey),
 	       "ual_sge must match ibv_sge");
 
-enum post_refusal {
-	POST_OK,
-	POST_NO_ATOMICS,
-	POST_NO_IMMEDIATE,
-	POST_WRONG_EP_TYPE,
-	POST_DEVICE_LOST,
-	POST_NO_READ_DEPTH,
-};
-
-static int refuse(struct ual_ep *ep, enum post_refusal why)
+static int refuse(struct ual_ep *ep, enum ual_post_refusal why)
 {
 	ep->last_post_error = why;
-	return -EOPNOTSUPP;
+	return why == POST_BAD_BIND ? -EINVAL : -EOPNOTSUPP;
+}
+
+int ual_post_refuse(struct ual_ep *ep, enum ual_post_refusal why)
+{
+	return refuse(ep, why);
 }
 
 static unsigned int send_flags(const struct ual_ep *ep,
@@ -231,6 +227,65 @@ int ual_post_fetch_add(struct ual_ep *ep, const struct ual_sge *sge,
 			   add, 0, context, flags);
 }
 
+int ual_post_send_inv(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
+		      uint32_t rkey, uint64_t context, unsigned int flags)
+{
+	struct ibv_send_wr wr;
+
+	if (!(ep->dev->attr.caps & UAL_CAP_MW_TYPE2))
+		return refuse(ep, POST_NO_MW);
+	if (ep->type != UAL_EP_RC)
+		return refuse(ep, POST_WRONG_EP_TYPE);
+	wr_init(&wr, IBV_WR_SEND_WITH_INV, sge, nsge, context);
+	wr.send_flags = send_flags(ep, sge, nsge, flags, true);
+	wr.invalidate_rkey = rkey;
+	return post(ep, &wr);
+}
+
+int ual_post_local_inv(struct ual_ep *ep, uint32_t rkey, uint64_t context,
+		       unsigned int flags)
+{
+	struct ibv_send_wr wr;
+
+	if (!(ep->dev->attr.caps & UAL_CAP_MW_TYPE2))
+		return refuse(ep, POST_NO_MW);
+	wr_init(&wr, IBV_WR_LOCAL_INV, NULL, 0, context);
+	wr.send_flags = send_flags(ep, NULL, 0, flags, false);
+	wr.invalidate_rkey = rkey;
+	return post(ep, &wr);
+}
+
+/* A type 2 bind: a work request that carries the window's next key. */
+int ual_post_bind_mw(struct ual_ep *ep, struct ibv_mw *mw, uint32_t rkey,
+		     const struct ibv_mw_bind_info *info, uint64_t context,
+		     unsigned int flags)
+{
+	struct ibv_send_wr wr;
+
+	wr_init(&wr, IBV_WR_BIND_MW, NULL, 0, context);
+	wr.send_flags = send_flags(ep, NULL, 0, flags, false);
+	wr.bind_mw.mw = mw;
+	wr.bind_mw.rkey = rkey;
+	wr.bind_mw.bind_info = *info;
+	return post(ep, &wr);
+}
+
+/* A type 1 bind or unbind: ibv_bind_mw, which the provider posts. */
+int ual_post_bind_mw_call(struct ual_ep *ep, struct ibv_mw *mw,
+			  const struct ibv_mw_bind_info *info,
+			  uint64_t context, unsigned int flags)
+{
+	struct ibv_mw_bind b = {
+		.wr_id = context,
+		.send_flags = send_flags(ep, NULL, 0, flags, false),
+		.bind_info = *info,
+	};
+
+	if (ep_device_lost(ep))
+		return -ENODEV;
+	return -ibv_bind_mw(ep->qp, mw, &b);
+}
+
 int ual_post_send_ud(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
 		     struct ual_ah *ah, uint32_t remote_qpn,
 		     uint32_t remote_qkey, uint64_t context,
@@ -262,6 +317,9 @@ const char *ual_post_strerror(int rc, const struct ual_ep *ep, char *buf,
 		case POST_NO_IMMEDIATE:
 			what = "immediate data is";
 			break;
+		case POST_NO_MW:
+			what = "memory windows (of this type) are";
+			break;
 		case POST_WRONG_EP_TYPE:
 			snprintf(buf, len, "operation does not fit a %s endpoint",
 				 ep->type == UAL_EP_UD ? "UD" : "RC");
@@ -273,6 +331,11 @@ const char *ual_post_strerror(int rc, const struct ual_ep *ep, char *buf,
 	if (rc == -EPERM && ep->last_post_error == POST_NO_READ_DEPTH) {
 		snprintf(buf, len, "this endpoint may have no RDMA read or atomic outstanding (read depth 0%s)",
 			 ep->want_out ? " negotiated with the peer" : " asked for");
+		return buf;
+	}
+	if (rc == -EINVAL && ep->last_post_error == POST_BAD_BIND) {
+		snprintf(buf, len, "memory window bind refused: the range must lie inside a region registered with UAL_ACCESS_MW_BIND (and local write for remote write or atomic rights), and the window must belong to device %s",
+			 a->name);
 		return buf;
 	}
 	if (rc == -ENODEV) {

@@ -57,6 +57,10 @@ int ual_srq_create(struct ual_device *dev, struct ual_eq *eq, uint32_t max_wr,
 	}
 	ual_device_siw_account(dev, false, (int)srq->siw_pages);
 	ual_device_get(dev);
+	/* The provider may round up: what it created is in ia.attr. */
+	srq->cached.max_wr = ia.attr.max_wr;
+	srq->cached.max_sge = ia.attr.max_sge;
+	srq->cached.limit = limit;
 	*out = srq;
 	return 0;
 }
@@ -87,5 +91,54 @@ int ual_srq_set_limit(struct ual_srq *srq, uint32_t limit,
 
 	if (ret)
 		return ual_err_set(err, ret, "ibv_modify_srq", NULL);
+	srq->cached.limit = limit;
+	return 0;
+}
+
+int ual_srq_query(struct ual_srq *srq, struct ual_srq_attr *attr,
+		  struct ual_error *err)
+{
+	struct ibv_srq_attr a = { 0 };
+	int ret = ibv_query_srq(srq->srq, &a);
+
+	if (ret == EOPNOTSUPP || ret == ENOSYS) {
+		/* libsiw has no query: what was created and last set. */
+		*attr = srq->cached;
+		return 0;
+	}
+	if (ret)
+		return ual_err_set(err, ret, "ibv_query_srq", NULL);
+	attr->max_wr = a.max_wr;
+	attr->max_sge = a.max_sge;
+	attr->limit = a.srq_limit;
+	return 0;
+}
+
+int ual_srq_resize(struct ual_srq *srq, uint32_t max_wr,
+		   struct ual_error *err)
+{
+	struct ual_device *dev = srq->dev;
+	struct ibv_srq_attr a = { .max_wr = max_wr };
+	int ret;
+
+	if (!(dev->attr.caps & UAL_CAP_SRQ_RESIZE))
+		return ual_err_set(err, EOPNOTSUPP, "ibv_modify_srq",
+				   "device %s (%s) cannot resize a shared receive queue: create a larger SRQ for new endpoints",
+				   dev->attr.name,
+				   ual_transport_name(dev->attr.transport));
+	if (!max_wr || max_wr > dev->attr.max_srq_wr)
+		return ual_err_set(err, EINVAL, "ibv_modify_srq",
+				   "%u receives asked; the device allows 1 to %u",
+				   max_wr, dev->attr.max_srq_wr);
+	ret = ibv_modify_srq(srq->srq, &a, IBV_SRQ_MAX_WR);
+	if (ret == EOPNOTSUPP)
+		return ual_err_set(err, ret, "ibv_modify_srq",
+				   "device %s refused to resize the SRQ",
+				   dev->attr.name);
+	if (ret)
+		return ual_err_set(err, ret, "ibv_modify_srq",
+				   "%u receives (now %u; fewer than the receives still posted is refused)",
+				   max_wr, srq->cached.max_wr);
+	srq->cached.max_wr = max_wr;
 	return 0;
 }

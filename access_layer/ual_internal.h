@@ -65,6 +65,8 @@ int ual_access_to_ibv(unsigned int access);
 /* ---- limits.c ----------------------------------------------------- */
 void ual_pdata_limits(enum ual_transport t, struct ual_pdata_limits *l);
 uint32_t ual_transport_caps(enum ual_transport t, int atomic_cap);
+/* UAL_CAP_MW_* and UAL_CAP_SRQ_RESIZE from ibv_device_attr. */
+uint32_t ual_devcap_caps(unsigned int device_cap_flags, int max_mw);
 /* siw's window of queue mappings (see limits.c); sizes in pages. */
 #define UAL_SIW_VENDOR_ID 0x626d74	/* what siw reports as vendor_id */
 uint32_t ual_siw_window_pages(uint32_t page_size);
@@ -78,8 +80,74 @@ void ual_siw_explain(char *buf, size_t len, const char *device,
 		     uint32_t fit, uint32_t page_size);
 
 /* ---- wc_status.c -------------------------------------------------- */
+#define UAL_IBV_WC_STATUS_MAX (IBV_WC_TM_RNDV_INCOMPLETE + 1)
+#define UAL_IBV_WC_OPCODE_SLOTS 256	/* verbs opcodes are below 256 */
+extern const uint8_t ual_wc_status_table[UAL_IBV_WC_STATUS_MAX];
+extern const uint8_t ual_wc_opcode_table[UAL_IBV_WC_OPCODE_SLOTS];
+/*
+ * wc_flags & 15 -> UAL_WC_* flags.  Two maps, because rxe (Linux 6.1,
+ * rxe_resp.c do_complete) writes the kernel's IB_WC_WITH_INVALIDATE
+ * (1 << 2) into the user CQ, where verbs reads it as IBV_WC_IP_CSUM_OK;
+ * rxe sets no checksum flag of its own, so on rxe that bit means
+ * invalidate.  Each CQ points at its map: the quirk costs nothing.
+ */
+extern const uint8_t ual_wc_flag_map[16];
+extern const uint8_t ual_wc_flag_map_rxe[16];
+
 enum ual_wc_status ual_wc_status_from_ibv(enum ibv_wc_status s);
 enum ual_wc_opcode ual_wc_opcode_from_ibv(enum ibv_wc_opcode op);
+
+static inline enum ual_wc_status ual_wc_status_index(enum ibv_wc_status s)
+{
+	if ((unsigned int)s >= UAL_IBV_WC_STATUS_MAX)
+		return UAL_WC_OTHER;
+	return (enum ual_wc_status)ual_wc_status_table[s];
+}
+
+static inline enum ual_wc_opcode ual_wc_opcode_index(enum ibv_wc_opcode op)
+{
+	if ((unsigned int)op >= UAL_IBV_WC_OPCODE_SLOTS)
+		return UAL_WC_UNKNOWN;
+	return (enum ual_wc_opcode)ual_wc_opcode_table[op];
+}
+
+/*
+ * One verbs completion into a ual_wc, the layer's whole share of every
+ * completion: three table loads and stores.  Every field is written, so
+ * an array the consumer reuses never shows a previous completion's
+ * values: verbs defines only wr_id, status, qp_num and vendor_err on an
+ * error, so an error wc carries those and zeros.  Inline, so ual_cq_poll
+ * converts without a call; the host unit test drives it directly.
+ */
+static inline void ual_wc_from_ibv(const struct ibv_wc *in, struct ual_wc *out,
+				   const uint8_t *flag_map)
+{
+	uint32_t uf;
+
+	out->context = in->wr_id;
+	out->status = ual_wc_status_index(in->status);
+	out->vendor_status = in->status;
+	out->qp_num = in->qp_num;
+	if (__builtin_expect(in->status != IBV_WC_SUCCESS, 0)) {
+		out->opcode = UAL_WC_UNKNOWN;
+		out->byte_len = 0;
+		out->imm_data = 0;
+		out->src_qp = 0;
+		out->flags = 0;
+		__builtin_memset(&out->slid, 0, 4);
+		return;
+	}
+	out->opcode = ual_wc_opcode_index(in->opcode);
+	out->byte_len = in->byte_len;
+	out->src_qp = in->src_qp;
+	/* slid, sl, dlid_path_bits: one 4-byte copy, same layout as verbs */
+	__builtin_memcpy(&out->slid, &in->slid, 4);
+	uf = flag_map[in->wc_flags & 15];
+	out->flags = uf;
+	/* ibv_wc's imm_data and invalidated_rkey share one word, as ours. */
+	out->imm_data = (uf & (UAL_WC_WITH_IMM | UAL_WC_WITH_INV)) ?
+			in->invalidated_rkey : 0;
+}
 
 /* ---- retry.c ------------------------------------------------------ */
 struct ual_retry {
@@ -352,8 +420,14 @@ struct ual_cq {
 	struct ibv_cq *cq;
 	struct ibv_comp_channel *channel;
 	void *context;
+	/*
+	 * Wake-ups read but not yet acknowledged: only touched by
+	 * ual_cq_ack_wakeup (atomically: several threads may wait on one
+	 * CQ) and by ual_cq_destroy.  Never on the poll path.
+	 */
 	unsigned int unacked;
 	uint32_t siw_pages;		/* see struct ual_device */
+	const uint8_t *flag_map;	/* ual_wc_flag_map(_rxe) */
 };
 
 struct ual_srq {
@@ -362,12 +436,34 @@ struct ual_srq {
 	struct ibv_srq *srq;
 	void *context;
 	uint32_t siw_pages;
+	/* What was asked and last set, for devices that cannot be queried. */
+	struct ual_srq_attr cached;
 };
 
 struct ual_mr {
 	struct ual_device *dev;
 	struct ibv_mr *mr;
 	unsigned int access;
+};
+
+/*
+ * A memory window.  On devices that do not check a window's own range
+ * (rxe checks only the region's; see mr.c), every bind goes to a region
+ * the layer registers over exactly the bound range: @range holds the
+ * current one, @retired the ones of earlier binds that the device still
+ * held when they were replaced (deregistered at the next bind or unbind,
+ * or with the window).
+ */
+#define UAL_MW_RETIRED_MAX 4
+struct ual_mw {
+	struct ual_device *dev;
+	struct ibv_mw *mw;
+	enum ual_mw_type type;
+	uint32_t rkey;
+	bool range_by_mr;
+	struct ibv_mr *bound;		/* region of the last bind, NULL unbound */
+	struct ibv_mr *range;
+	struct ibv_mr *retired[UAL_MW_RETIRED_MAX];
 };
 
 struct ual_ah {
@@ -519,6 +615,28 @@ void ual_ep_disc_fire(struct ual_timer *t);
 /* ud.c */
 void ual_ud_query_event(struct ual_ud_query *q, struct rdma_cm_event *cm);
 void ual_ah_attr_from_ibv(struct ual_ah_attr *out, const struct ibv_ah_attr *in);
+
+/* post.c: why a post was refused up front (ep->last_post_error). */
+enum ual_post_refusal {
+	POST_OK,
+	POST_NO_ATOMICS,
+	POST_NO_IMMEDIATE,
+	POST_WRONG_EP_TYPE,
+	POST_DEVICE_LOST,
+	POST_NO_MW,		/* -EOPNOTSUPP: no windows of that type */
+	POST_BAD_BIND,		/* -EINVAL: range, region or rights */
+	POST_NO_READ_DEPTH,	/* -EPERM: read depth 0 */
+};
+
+int ual_post_refuse(struct ual_ep *ep, enum ual_post_refusal why);
+/* mw.c: rxe, whose quirks the layer works around (by vendor id). */
+bool ual_device_is_rxe(struct ual_device *dev);
+int ual_post_bind_mw(struct ual_ep *ep, struct ibv_mw *mw, uint32_t rkey,
+		     const struct ibv_mw_bind_info *info, uint64_t context,
+		     unsigned int flags);
+int ual_post_bind_mw_call(struct ual_ep *ep, struct ibv_mw *mw,
+			  const struct ibv_mw_bind_info *info,
+			  uint64_t context, unsigned int flags);
 
 /* ep.c */
 int ual_ep_bind_id(struct ual_ep *ep, struct rdma_cm_id **out,

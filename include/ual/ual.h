@@ -66,6 +66,9 @@ enum {
 	UAL_CAP_IMMEDIATE = 1 << 3,	 /* send/write with immediate */
 	UAL_CAP_ACTIVE_SENDS_FIRST = 1 << 4, /* iWARP MPA: see ual_ep_connect */
 	UAL_CAP_READ_SINK_NEEDS_REMOTE_WRITE = 1 << 5, /* iWARP rule, handled */
+	UAL_CAP_MW_TYPE1 = 1 << 6,	 /* memory windows bound by a call */
+	UAL_CAP_MW_TYPE2 = 1 << 7,	 /* memory windows bound by a post */
+	UAL_CAP_SRQ_RESIZE = 1 << 8,	 /* ual_srq_resize can work */
 };
 
 /* Private data limits (bytes the consumer may pass) per CM message. */
@@ -107,6 +110,7 @@ struct ual_device_attr {
 	uint64_t max_mr_size;
 	uint32_t max_srq;
 	uint32_t max_srq_wr;
+	uint32_t max_mw;		/* memory windows; 0 = none */
 	uint32_t max_inline;		/* probed: largest inline send */
 	uint32_t max_rd_atomic;		/* ORD: outstanding reads we issue */
 	uint32_t max_dest_rd_atomic;	/* IRD: reads we serve */
@@ -228,6 +232,11 @@ enum {
 	UAL_ACCESS_REMOTE_WRITE = 1 << 1,
 	UAL_ACCESS_REMOTE_READ = 1 << 2,
 	UAL_ACCESS_REMOTE_ATOMIC = 1 << 3,
+	/*
+	 * Memory windows may be bound to the region (ual_mw_bind).  Refused
+	 * with -EOPNOTSUPP by ual_mr_reg where the device has no windows.
+	 */
+	UAL_ACCESS_MW_BIND = 1 << 4,
 };
 
 struct ual_mr;
@@ -243,6 +252,70 @@ int ual_mr_dereg(struct ual_mr *mr, struct ual_error *err);
 uint32_t ual_mr_lkey(const struct ual_mr *mr);
 uint32_t ual_mr_rkey(const struct ual_mr *mr);
 unsigned int ual_mr_access(const struct ual_mr *mr);
+
+/*
+ * Memory windows: a remote key for a sub-range of a region with a subset
+ * of its rights, that can be revoked.  See doc/access_layer.md, "Memory
+ * windows".  Devices without windows (siw, for example) report neither
+ * UAL_CAP_MW_TYPE1 nor UAL_CAP_MW_TYPE2 and max_mw 0; every call below
+ * then fails with -EOPNOTSUPP (ual_mw_alloc fills @err; the posts give
+ * their text through ual_post_strerror).
+ *
+ * Type 1 windows are bound and unbound by a call on an endpoint and can
+ * be used through any endpoint of the device.  Type 2 windows are bound
+ * by a work request and are usable only through the endpoint that bound
+ * them; they are revoked by ual_post_local_inv or by the peer's
+ * ual_post_send_inv.  Binds and invalidations are ordered with the
+ * endpoint's other sends and complete on its send CQ (UAL_WC_BIND_MW,
+ * UAL_WC_LOCAL_INV; a refused bind gives UAL_WC_MW_BIND).
+ */
+enum ual_mw_type {
+	UAL_MW_TYPE1 = 1,
+	UAL_MW_TYPE2 = 2,
+};
+
+struct ual_mw;
+struct ual_ep;
+
+/* Allocates an unbound window.  -EOPNOTSUPP where the type is missing. */
+int ual_mw_alloc(struct ual_device *dev, enum ual_mw_type type,
+		 struct ual_mw **mw, struct ual_error *err);
+/* Frees the window (revoking it if bound).  Not while a bind is posted. */
+int ual_mw_dealloc(struct ual_mw *mw, struct ual_error *err);
+/* The window's remote key as of the last bind posted (0 before any). */
+uint32_t ual_mw_rkey(const struct ual_mw *mw);
+enum ual_mw_type ual_mw_type(const struct ual_mw *mw);
+
+/*
+ * Binds @mw to [@addr, @addr + @len) of @mr, which must lie inside @mr and
+ * have been registered with UAL_ACCESS_MW_BIND, with the remote rights
+ * in @access (UAL_ACCESS_REMOTE_READ/WRITE/ATOMIC; writable windows need
+ * a region with local write, which ual_mr_reg grants with remote write).
+ * The post goes on @ep's send queue: a completion with @context arrives
+ * on its send CQ if @flags has UAL_POST_SIGNALED or the bind fails.
+ * *@rkey receives the window's new key, valid for the peer once the
+ * bind has executed (ordered before any later send of @ep).  Returns 0 or
+ * a negative errno like the posts (-EOPNOTSUPP, -EINVAL for a range
+ * outside @mr or a region without MW-bind access, -ENOMEM ...).
+ * On devices that do not check a window's range themselves (rxe; see
+ * doc/access_layer.md) the layer registers the bound range as a region
+ * of its own, so this call then costs a registration.
+ * Data path rules: no lock of the layer; one window is bound by one
+ * thread at a time.
+ */
+int ual_mw_bind(struct ual_ep *ep, struct ual_mw *mw, struct ual_mr *mr,
+		uint64_t addr, uint64_t len, unsigned int access,
+		uint64_t context, unsigned int flags, uint32_t *rkey);
+/*
+ * Revokes a bound window: type 1 by binding it to nothing, type 2 by a
+ * local invalidate of its current key.  Completes like ual_mw_bind
+ * (UAL_WC_BIND_MW or UAL_WC_LOCAL_INV).  A window that is not bound (never
+ * bound, or unbound already) is left alone: 0, and no completion.  A type
+ * 2 window the peer invalidated (UAL_WC_WITH_INV on its send) counts as
+ * bound here; unbinding it posts an invalidate that completes in error.
+ */
+int ual_mw_unbind(struct ual_ep *ep, struct ual_mw *mw, uint64_t context,
+		  unsigned int flags);
 
 /* ------------------------------------------------------------------ */
 /* Event queues: where CM and asynchronous events go                   */
@@ -428,6 +501,8 @@ enum ual_wc_status {
 	UAL_WC_RNR_RETRY_EXCEEDED,
 	UAL_WC_BAD_RESPONSE,
 	UAL_WC_OTHER,
+	UAL_WC_LOCAL_QP_OPERATION,	/* malformed WR or QP state (siw) */
+	UAL_WC_MW_BIND,			/* window bind refused: range/rights */
 	UAL_WC_STATUS_COUNT
 };
 
@@ -442,11 +517,14 @@ enum ual_wc_opcode {
 	UAL_WC_RECV,
 	UAL_WC_RECV_RDMA_WITH_IMM,
 	UAL_WC_UNKNOWN,		/* error completions carry no opcode */
+	UAL_WC_BIND_MW,		/* ual_mw_bind, type 1 ual_mw_unbind */
+	UAL_WC_LOCAL_INV,	/* ual_post_local_inv, type 2 unbind */
 };
 
 enum {
 	UAL_WC_WITH_IMM = 1 << 0,	/* .imm_data is valid */
 	UAL_WC_WITH_GRH = 1 << 1,	/* UD receive carried a GRH */
+	UAL_WC_WITH_INV = 1 << 2,	/* .invalidated_rkey is valid */
 };
 
 struct ual_wc {
@@ -454,7 +532,10 @@ struct ual_wc {
 	enum ual_wc_status status;
 	enum ual_wc_opcode opcode;
 	uint32_t byte_len;
-	uint32_t imm_data;		/* host order, as posted */
+	union {
+		uint32_t imm_data;	/* WITH_IMM: host order, as posted */
+		uint32_t invalidated_rkey; /* WITH_INV: the peer revoked it */
+	};
 	uint32_t qp_num;		/* local QP: see ual_ep_from_qp_num */
 	uint32_t src_qp;		/* UD receives */
 	uint32_t flags;			/* UAL_WC_* */
@@ -468,6 +549,12 @@ struct ual_wc {
 	uint8_t sl;
 	uint8_t dlid_path_bits;		/* IB: low DLID bits of the receive */
 };
+/*
+ * An error completion (status != UAL_WC_SUCCESS) carries only context,
+ * status, vendor_status and qp_num; opcode is UAL_WC_UNKNOWN and every
+ * other field is 0.  A success has imm_data/invalidated_rkey 0 unless a
+ * flag says otherwise, and src_qp 0 where the device gives none.
+ */
 
 /* Creates a CQ of at least @depth entries with its own wake-up fd. */
 int ual_cq_create(struct ual_device *dev, int depth, void *context,
@@ -481,7 +568,23 @@ int ual_cq_wait(struct ual_cq *cq, struct ual_wc *wc, int max,
 /* For epoll users: the fd, arming, and consuming a wake-up. */
 int ual_cq_fd(const struct ual_cq *cq);
 int ual_cq_arm(struct ual_cq *cq, int solicited_only);
+/*
+ * Consumes the wake-ups pending on the fd.  Safe to call from several
+ * threads at once (wake-up acknowledgement is counted atomically), so
+ * ual_cq_destroy never waits on a lost count.
+ */
 int ual_cq_ack_wakeup(struct ual_cq *cq);
+/*
+ * Changes the CQ to at least @depth entries (ibv_resize_cq).  Completions
+ * already queued stay.  -EINVAL if @depth is below the number of queued
+ * completions or above max_cqe; -EOPNOTSUPP, with a text in @err, where
+ * the device cannot resize (siw: verbs offers no flag saying so, the
+ * call is the test).  No poll or
+ * wait may run on the CQ meanwhile.
+ */
+int ual_cq_resize(struct ual_cq *cq, int depth, struct ual_error *err);
+/* Entries the CQ really has (may exceed what was asked). */
+int ual_cq_depth(const struct ual_cq *cq);
 
 /* ------------------------------------------------------------------ */
 /* Shared receive queues                                               */
@@ -494,6 +597,30 @@ int ual_srq_destroy(struct ual_srq *srq, struct ual_error *err);
 /* Re-arms the low-watermark event (UAL_EVENT_SRQ_LIMIT). */
 int ual_srq_set_limit(struct ual_srq *srq, uint32_t limit,
 		      struct ual_error *err);
+
+struct ual_srq_attr {
+	uint32_t max_wr;	/* receives the SRQ can hold */
+	uint32_t max_sge;	/* SGEs per receive */
+	uint32_t limit;		/* armed low watermark, 0 = not armed */
+};
+
+/*
+ * The SRQ's sizes and limit.  Where the device cannot be asked (libsiw
+ * has no query), the values the layer created or last set are returned;
+ * there the limit stays as last set, while a device that is asked reports
+ * 0 once the limit event has fired (verbs disarms it).  -errno + @err
+ * only if the device fails the query.
+ */
+int ual_srq_query(struct ual_srq *srq, struct ual_srq_attr *attr,
+		  struct ual_error *err);
+/*
+ * Grows the SRQ to at least @max_wr receives (ibv_modify_srq MAX_WR);
+ * posted receives stay.  -EOPNOTSUPP, with a text in @err, where the
+ * device cannot (UAL_CAP_SRQ_RESIZE not set); -EINVAL for a size the
+ * device refuses (smaller than what is posted, above max_srq_wr).
+ */
+int ual_srq_resize(struct ual_srq *srq, uint32_t max_wr,
+		   struct ual_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Endpoints (QP + its rdma_cm identity)                               */
@@ -755,6 +882,16 @@ int ual_post_cmp_swap(struct ual_ep *ep, const struct ual_sge *sge,
 int ual_post_fetch_add(struct ual_ep *ep, const struct ual_sge *sge,
 		       uint64_t raddr, uint32_t rkey, uint64_t add,
 		       uint64_t context, unsigned int flags);
+/*
+ * Send that also revokes the peer's type 2 window (or region) @rkey; the
+ * peer's receive completion has UAL_WC_WITH_INV and .invalidated_rkey.
+ * -EOPNOTSUPP where the device has no type 2 windows.
+ */
+int ual_post_send_inv(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
+		      uint32_t rkey, uint64_t context, unsigned int flags);
+/* Revokes the local type 2 window @rkey after earlier sends (LOCAL_INV). */
+int ual_post_local_inv(struct ual_ep *ep, uint32_t rkey, uint64_t context,
+		       unsigned int flags);
 int ual_post_send_ud(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
 		     struct ual_ah *ah, uint32_t remote_qpn,
 		     uint32_t remote_qkey, uint64_t context,

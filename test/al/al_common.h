@@ -124,4 +124,13 @@ int policy_client_vanish(struct side *s);
 int policy_server_udsvc(struct side *s);
 int policy_client_udsvc(struct side *s);
 
+/* t_mw.c: memory windows */
+int run_server_mw(struct side *s);
+int run_client_mw(struct side *s);
+
+/* t_resize.c: CQ and SRQ resize/query, CQ wake-ups from two threads */
+int run_resize(struct side *s);
+int run_server_cqwake(struct side *s);
+int run_client_cqwake(struct side *s);
+
 #endif /* AL_COMMON_H */

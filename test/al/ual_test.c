@@ -952,6 +952,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: ual_test --server|--client --dev SPEC [--addr ADDR] [--port N]\n"
 		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown|devremove|scopes|progress]\n"
+		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown|devremove|mw|resize|cqwake]\n"
 		"                [--disconnect client|server] [--count N] [--wr N] [--srq] [--fill]\n");
 	exit(2);
 }
@@ -1027,6 +1028,9 @@ static const struct al_test tests[] = {
 	{ "timeout", NULL, policy_client_timeout, true },
 	{ "vanish", policy_server_vanish, policy_client_vanish, true },
 	{ "udsvc", policy_server_udsvc, policy_client_udsvc, false },
+	{ "mw", run_server_mw, run_client_mw, true },
+	{ "resize", run_resize, NULL, false },
+	{ "cqwake", run_server_cqwake, run_client_cqwake, true },
 };
 
 static const struct al_test *find_test(const char *name)
