@@ -514,20 +514,6 @@ void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *cm)
 	rdma_ack_cm_event(cm);
 }
 
-static void lock_pair(struct ual_eq *a, struct ual_eq *b)
-{
-	pthread_mutex_lock(&a->progress);
-	if (b != a)
-		pthread_mutex_lock(&b->progress);
-}
-
-static void unlock_pair(struct ual_eq *a, struct ual_eq *b)
-{
-	if (b != a)
-		pthread_mutex_unlock(&b->progress);
-	pthread_mutex_unlock(&a->progress);
-}
-
 static void req_free(struct ual_conn_req *req, bool destroy_id)
 {
 	if (destroy_id)
@@ -641,11 +627,11 @@ int ual_accept(struct ual_conn_req *req, struct ual_ep *ep, const void *pdata,
 	struct rdma_conn_param p = { 0 };
 	int ret;
 
-	lock_pair(leq, ep->eq);
+	ual_eq_lock_pair(leq, ep->eq);
 	ret = accept_check(req, ep, len, err);
 	if (ret) {
 		rdma_reject(req->id, NULL, 0);
-		unlock_pair(leq, ep->eq);
+		ual_eq_unlock_pair(leq, ep->eq);
 		req_free(req, true);
 		return ret;
 	}
@@ -655,7 +641,7 @@ int ual_accept(struct ual_conn_req *req, struct ual_ep *ep, const void *pdata,
 		ret = accept_ud(req, ep, &p, err);
 	else
 		ret = accept_rc(req, ep, &p, err);
-	unlock_pair(leq, ep->eq);
+	ual_eq_unlock_pair(leq, ep->eq);
 	req_free(req, false);
 	return ret;
 }

@@ -379,6 +379,35 @@ uint64_t ual_now_ms(void);
 /* async.c */
 void ual_eq_run_fatal(struct ual_eq *eq);
 
+/*
+ * Two queues' progress locks (a request's queue and an endpoint's) are
+ * taken in one global order, so threads working crossed pairs of queues
+ * cannot deadlock.  ual_eq_pair_first() says which of the two goes first.
+ */
+static inline struct ual_eq *ual_eq_pair_first(struct ual_eq *a,
+						 struct ual_eq *b)
+{
+	(void)b;
+	return a;
+}
+
+static inline void ual_eq_lock_pair(struct ual_eq *a, struct ual_eq *b)
+{
+	struct ual_eq *first = ual_eq_pair_first(a, b);
+	struct ual_eq *second = first == a ? b : a;
+
+	pthread_mutex_lock(&first->progress);
+	if (second != first)
+		pthread_mutex_lock(&second->progress);
+}
+
+static inline void ual_eq_unlock_pair(struct ual_eq *a, struct ual_eq *b)
+{
+	pthread_mutex_unlock(&a->progress);
+	if (b != a)
+		pthread_mutex_unlock(&b->progress);
+}
+
 /* cm.c */
 void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *ev);
 void ual_ep_qp_fatal(struct ual_ep *ep, enum ibv_event_type what);
