@@ -387,8 +387,7 @@ void ual_eq_run_fatal(struct ual_eq *eq);
 static inline struct ual_eq *ual_eq_pair_first(struct ual_eq *a,
 						 struct ual_eq *b)
 {
-	(void)b;
-	return a;
+	return (uintptr_t)a <= (uintptr_t)b ? a : b;
 }
 
 static inline void ual_eq_lock_pair(struct ual_eq *a, struct ual_eq *b)
