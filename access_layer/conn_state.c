@@ -133,6 +133,32 @@ static void step_fatal(enum ual_ep_state s, struct ual_conn_step *o)
 		set(o, UAL_EP_FAILED, UAL_ACT_CANCEL, UAL_EVENT_CONN_BROKEN);
 }
 
+/*
+ * DISCONNECTING after a disconnect while ACCEPTING: on IB the CM sends no
+ * DREQ for a connection that is not established yet (no RTU), so no
+ * DISCONNECTED comes by itself.  ESTABLISHED (the RTU came after all)
+ * means the disconnect can go out now; a failure (the REP timed out, a
+ * reject) means there is nothing left to disconnect.
+ */
+static void step_disconnecting(enum ual_conn_input in,
+			       struct ual_conn_step *o)
+{
+	switch (in) {
+	case UAL_IN_ESTABLISHED:
+		set(o, UAL_EP_DISCONNECTING, UAL_ACT_DISCONNECT,
+		    UAL_EVENT_NONE);
+		break;
+	case UAL_IN_UNREACHABLE:
+	case UAL_IN_CONNECT_ERROR:
+	case UAL_IN_REJECTED:
+		set(o, UAL_EP_DISCONNECTED, UAL_ACT_NONE,
+		    UAL_EVENT_CONN_DISCONNECTED);
+		break;
+	default:
+		break;
+	}
+}
+
 static void step_local_disconnect(enum ual_ep_state s,
 				  struct ual_conn_step *o)
 {
@@ -149,6 +175,11 @@ void ual_conn_step(enum ual_ep_state s, enum ual_conn_input in,
 {
 	memset(o, 0, sizeof(*o));
 	set(o, s, UAL_ACT_NONE, UAL_EVENT_NONE);
+	if (s == UAL_EP_DISCONNECTING) {
+		step_disconnecting(in, o);
+		if (o->action != UAL_ACT_NONE || o->next != s)
+			return;
+	}
 
 	switch (in) {
 	case UAL_IN_ADDR_RESOLVED:
