@@ -24,6 +24,16 @@ struct cm_input {
 
 static void ep_apply(struct ual_ep *ep, const struct cm_input *ci);
 
+/* Private data must be there if it has a length. */
+static int pdata_check(const void *pdata, uint32_t len, const char *step,
+		       struct ual_error *err)
+{
+	if (len && !pdata)
+		return ual_err_set(err, EINVAL, step,
+				   "private data is NULL but its length is %u", len);
+	return 0;
+}
+
 static uint32_t resolve_ms(const struct ual_ep *ep)
 {
 	return ep->opts.resolve_timeout_ms ? ep->opts.resolve_timeout_ms
@@ -324,6 +334,8 @@ static int start_active(struct ual_ep *ep, const struct sockaddr *dst,
 {
 	uint32_t limit = ep->dev->attr.pdata.connect;
 
+	if (pdata_check(pdata, len, "ual_ep_connect", err))
+		return -EINVAL;
 	if (!dst || (dst->sa_family != AF_INET && dst->sa_family != AF_INET6))
 		return ual_err_set(err, EAFNOSUPPORT, "ual_ep_connect",
 				   "the destination must be IPv4 or IPv6");
@@ -427,7 +439,8 @@ static void request_arrived(struct ual_eq *eq, struct rdma_cm_event *cm)
 	}
 	req->kind = UAL_OWNER_REQ;
 	req->id = cm->id;
-	req->listener = ls;
+	req->eq = eq;
+	req->type = ls->type;
 	req->dev = dev;
 	cm->id->context = req;
 	n->ev.listener = ls;
@@ -448,8 +461,9 @@ static void request_arrived(struct ual_eq *eq, struct rdma_cm_event *cm)
 		copy_pdata(&n->ev, cm->param.conn.private_data,
 			   cm->param.conn.private_data_len);
 	}
+	req->pdata_len = n->ev.private_data_len;
+	memcpy(req->pdata, n->ev.private_data, req->pdata_len);
 	ual_eq_push(eq, n);
-	(void)eq;
 }
 
 static void listener_event(struct ual_eq *eq, struct ual_listener *ls,
@@ -522,11 +536,27 @@ static void req_free(struct ual_conn_req *req, bool destroy_id)
 	free(req);
 }
 
+/*
+ * Under the progress lock of the request's queue, like every use of its
+ * cm id: another thread draining that channel must not see the id go
+ * while it handles one of its events.
+ */
+void ual_conn_req_drop(struct ual_conn_req *req)
+{
+	pthread_mutex_lock(&req->eq->progress);
+	rdma_reject(req->id, NULL, 0);
+	rdma_destroy_id(req->id);
+	pthread_mutex_unlock(&req->eq->progress);
+	req_free(req, false);
+}
+
 static int accept_check(struct ual_conn_req *req, struct ual_ep *ep,
-			uint32_t len, struct ual_error *err)
+			const void *pdata, uint32_t len, struct ual_error *err)
 {
 	uint32_t limit = ep->dev->attr.pdata.accept;
 
+	if (pdata_check(pdata, len, "ual_accept", err))
+		return -EINVAL;
 	if (req->dead)
 		return ual_err_set(err, ECONNABORTED, "ual_accept",
 				   "the peer abandoned the request");
@@ -538,7 +568,7 @@ static int accept_check(struct ual_conn_req *req, struct ual_ep *ep,
 		return ual_err_set(err, EISCONN, "ual_accept",
 				   "the endpoint is %s, not idle",
 				   ual_ep_state_name(ep->state));
-	if (ep->type != req->listener->type)
+	if (ep->type != req->type)
 		return ual_err_set(err, EINVAL, "ual_accept",
 				   "RC requests need RC endpoints, UD requests UD endpoints");
 	if (len > limit)
@@ -578,7 +608,7 @@ static int adopt_request_id(struct ual_conn_req *req, struct ual_ep *ep,
 		return ual_err_set(err, EXDEV, "ual_accept",
 				   "request arrived on port %u, endpoint is on port %u",
 				   req->id->port_num, old->port_num);
-	if (req->listener->eq != ep->eq &&
+	if (req->eq != ep->eq &&
 	    rdma_migrate_id(req->id, ep->eq->channel))
 		return ual_err_set(err, errno, "rdma_migrate_id", NULL);
 	req->id->context = ep;
@@ -623,12 +653,12 @@ static int accept_rc(struct ual_conn_req *req, struct ual_ep *ep,
 int ual_accept(struct ual_conn_req *req, struct ual_ep *ep, const void *pdata,
 	       uint32_t len, struct ual_error *err)
 {
-	struct ual_eq *leq = req->listener->eq;
+	struct ual_eq *leq = req->eq;
 	struct rdma_conn_param p = { 0 };
 	int ret;
 
 	ual_eq_lock_pair(leq, ep->eq);
-	ret = accept_check(req, ep, len, err);
+	ret = accept_check(req, ep, pdata, len, err);
 	if (ret) {
 		rdma_reject(req->id, NULL, 0);
 		ual_eq_unlock_pair(leq, ep->eq);
@@ -649,11 +679,14 @@ int ual_accept(struct ual_conn_req *req, struct ual_ep *ep, const void *pdata,
 int ual_reject(struct ual_conn_req *req, const void *pdata, uint32_t len,
 	       struct ual_error *err)
 {
-	struct ual_eq *leq = req->listener->eq;
+	struct ual_eq *leq = req->eq;
 	uint32_t limit = req->dev->attr.pdata.reject;
 	int ret = 0;
 
-	if (len > limit) {
+	if (pdata_check(pdata, len, "ual_reject", err)) {
+		ret = -EINVAL;
+		len = 0;
+	} else if (len > limit) {
 		ret = ual_err_set(err, EMSGSIZE, "ual_reject",
 				  "%u bytes of private data exceed the %s limit of %u for a reject; rejected without",
 				  len, ual_transport_name(req->dev->attr.transport), limit);

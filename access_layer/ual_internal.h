@@ -331,9 +331,16 @@ struct ual_listener {
 	uint16_t port;
 };
 
+/*
+ * A request keeps what answering it needs, so that it outlives its
+ * listener: the queue whose channel carries its cm id (the listener's,
+ * or the target's after a handoff), the type and the device.  The
+ * private data is kept for a handoff, which queues the request again.
+ */
 struct ual_conn_req {
 	enum ual_owner_kind kind;
-	struct ual_listener *listener;
+	struct ual_eq *eq;		/* progress lock and channel of @id */
+	enum ual_ep_type type;		/* of the listener it arrived on */
 	struct rdma_cm_id *id;
 	struct ual_device *dev;		/* device the request arrived on */
 	uint8_t initiator_depth;
@@ -341,6 +348,8 @@ struct ual_conn_req {
 	uint8_t retry_count;
 	uint8_t rnr_retry_count;
 	bool dead;			/* peer gave up before we answered */
+	uint32_t pdata_len;
+	uint8_t pdata[UAL_PDATA_MAX];
 };
 
 /* device.c */
@@ -410,6 +419,8 @@ static inline void ual_eq_unlock_pair(struct ual_eq *a, struct ual_eq *b)
 /* cm.c */
 void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *ev);
 void ual_ep_qp_fatal(struct ual_ep *ep, enum ibv_event_type what);
+/* A request nobody will answer: reject it, free its cm id and device. */
+void ual_conn_req_drop(struct ual_conn_req *req);
 void ual_ep_retry_fire(struct ual_timer *t);
 void ual_ep_deadline_fire(struct ual_timer *t);
 

@@ -14,6 +14,24 @@
  *  - Objects are opaque; their creator passes a void *context that comes
  *    back in every event about the object.
  *  - Posting and polling never take a lock of the layer and never block.
+ *
+ * NULL and handles:
+ *  - Handles (struct ual_device, ual_eq, ual_ep, ual_listener,
+ *    ual_conn_req, ual_cq, ual_srq, ual_mr, ual_ah) are trusted, as in
+ *    verbs: passing NULL or a freed handle where one is required is
+ *    undefined.  The API shims validate the handles of their consumers.
+ *  - Every destroy/close call (ual_*_destroy, ual_mr_dereg,
+ *    ual_device_close) accepts NULL and does nothing.
+ *  - Every struct ual_error *err may be NULL: the errno is still returned.
+ *  - Output pointers (the object a create call returns) are required.
+ *  - Pointers that may be NULL, besides those: @local of ual_device_open,
+ *    @dev of ual_eq_create, @addr of ual_listen, @srq and @local_addr of
+ *    struct ual_ep_attr, @opts of ual_ep_connect and ual_ud_resolve,
+ *    @local/@remote of ual_ep_addresses, @err of ual_strerror (formats
+ *    "no error"), @context wherever taken, and private data whose length
+ *    is 0.  Private data that is NULL with a non-zero length is refused
+ *    with -EINVAL (ual_accept and ual_reject then reject without it).
+ *  - ual_device_open refuses a NULL @spec with -EINVAL.
  */
 #ifndef UAL_UAL_H
 #define UAL_UAL_H
@@ -260,6 +278,13 @@ typedef void (*ual_event_handler)(struct ual_eq *eq,
  */
 int ual_eq_create(struct ual_device *dev, void *context, struct ual_eq **eq,
 		  struct ual_error *err);
+/*
+ * Frees the queue and the events still queued on it.  A connection or UD
+ * request still queued (not yet delivered) is rejected, so its peer sees
+ * REJECTED at once.  Requests already delivered must be accepted, rejected
+ * or handed off before their queue is destroyed; endpoints and listeners
+ * using the queue must be destroyed first.
+ */
 void ual_eq_destroy(struct ual_eq *eq);
 /* A file descriptor that polls readable whenever ual_eq_poll has work. */
 int ual_eq_fd(const struct ual_eq *eq);
@@ -450,12 +475,19 @@ int ual_listen(struct ual_device *dev, struct ual_eq *eq,
 	       const struct sockaddr *addr, enum ual_ep_type type, int backlog,
 	       void *context, struct ual_listener **listener,
 	       struct ual_error *err);
+/*
+ * Stops listening and frees the listener.  Requests still queued on its
+ * event queue (not yet delivered) are rejected and dropped; the peer sees
+ * REJECTED at once.  A request already delivered does not depend on its
+ * listener: it stays valid for exactly one ual_accept, ual_reject or
+ * ual_conn_req_handoff (the .listener pointer of its event does not).
+ */
 int ual_listener_destroy(struct ual_listener *listener);
 uint16_t ual_listener_port(const struct ual_listener *listener);
 
 /*
- * Accepts a request with endpoint @ep (same device) and raw private data.
- * @req is consumed whatever the outcome.
+ * Accepts a request with endpoint @ep (same device, IDLE) and raw private
+ * data.  @req is consumed whatever the outcome (a failed accept rejects).
  */
 int ual_accept(struct ual_conn_req *req, struct ual_ep *ep, const void *pdata,
 	       uint32_t pdata_len, struct ual_error *err);
