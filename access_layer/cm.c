@@ -414,6 +414,84 @@ int ual_ep_disconnect(struct ual_ep *ep, struct ual_error *err)
 	return 0;
 }
 
+/* iWARP reset: a fresh bound cm id and a new QP on it (see ep.c). */
+static int ep_renew_qp(struct ual_ep *ep, struct ual_error *err)
+{
+	struct rdma_cm_id *fresh, *old = ep->id;
+	int ret;
+
+	ret = ual_ep_bind_id(ep, &fresh, err);
+	if (ret)
+		return ret;
+	ret = ual_ep_renew_qp(ep, fresh, err);
+	if (ret) {
+		rdma_destroy_id(fresh);
+		return ret;
+	}
+	rdma_destroy_id(old);
+	return 0;
+}
+
+/* Drops what the last connection left: timers, a parked QP fatal event. */
+static void ep_forget_connection(struct ual_ep *ep)
+{
+	ual_timer_cancel(ep->eq, &ep->retry_timer);
+	ual_timer_cancel(ep->eq, &ep->deadline);
+	pthread_mutex_lock(&ep->eq->lock);
+	if (!ual_list_empty(&ep->fatal_link))
+		ual_list_del(&ep->fatal_link);
+	pthread_mutex_unlock(&ep->eq->lock);
+	memset(&ep->remote, 0, sizeof(ep->remote));
+	memset(&ep->opts, 0, sizeof(ep->opts));
+	ep->pdata_len = 0;
+}
+
+/*
+ * An RC endpoint gets a fresh bound cm id and its QP goes RESET -> INIT
+ * through it, as for a retried connect.  A UD endpoint keeps its QP in
+ * RTS; ual_ud_resolve replaces its id anyway.
+ */
+static int ep_reset_locked(struct ual_ep *ep, struct ual_error *err)
+{
+	const char *why;
+	int ret;
+
+	ret = ual_conn_reset_rule(ep->state, &why);
+	if (ret)
+		return ual_err_set(err, ret, "ual_ep_reset", "the endpoint is %s; %s",
+				   ual_ep_state_name(ep->state), why);
+	if (ep->device_lost)
+		return ual_err_set(err, ENODEV, "ual_ep_reset",
+				   "the device %s is lost; destroy the endpoint",
+				   ep->dev->attr.name);
+	ep_forget_connection(ep);
+	if (ep->type == UAL_EP_RC && ep->state != UAL_EP_IDLE) {
+		if (ep->dev->attr.transport == UAL_TRANSPORT_IWARP) {
+			ret = ep_renew_qp(ep, err);
+		} else {
+			ep->connect_sent = true;	/* forces the QP reset */
+			ret = ep_replace_id(ep, err);
+		}
+		if (ret)
+			return ret;
+	}
+	ep->state = UAL_EP_IDLE;
+	return 0;
+}
+
+int ual_ep_reset(struct ual_ep *ep, struct ual_error *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&ep->eq->progress);
+	ret = ep_reset_locked(ep, err);
+	pthread_mutex_unlock(&ep->eq->progress);
+	/* The old cm id is gone: nothing more can be queued about it. */
+	if (!ret)
+		ual_eq_forget(ep->eq, ep);
+	return ret;
+}
+
 /* ---- passive side --------------------------------------------------- */
 
 static void request_arrived(struct ual_eq *eq, struct rdma_cm_event *cm)

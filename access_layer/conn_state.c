@@ -249,6 +249,40 @@ void ual_conn_step(enum ual_ep_state s, enum ual_conn_input in,
 	}
 }
 
+/*
+ * Only an endpoint whose connection is over (or never began) goes back to
+ * IDLE: resetting one that is connected or on its way would pull the QP
+ * from under a live connection, and its outcome event would name a
+ * connection that no longer exists.
+ */
+int ual_conn_reset_rule(enum ual_ep_state s, const char **why)
+{
+	const char *text = NULL;
+	int ret = 0;
+
+	switch (s) {
+	case UAL_EP_IDLE:
+	case UAL_EP_DISCONNECTED:
+	case UAL_EP_FAILED:
+		break;
+	case UAL_EP_CONNECTED:
+		ret = -EISCONN;
+		text = "disconnect it first and wait for DISCONNECTED";
+		break;
+	case UAL_EP_DISCONNECTING:
+		ret = -EBUSY;
+		text = "wait for DISCONNECTED";
+		break;
+	default:
+		ret = -EBUSY;
+		text = "a connection attempt is under way; wait for its outcome or disconnect";
+		break;
+	}
+	if (why)
+		*why = text;
+	return ret;
+}
+
 static const char *const state_names[UAL_EP_STATE_COUNT] = {
 	[UAL_EP_IDLE] = "idle",
 	[UAL_EP_ADDR_QUERY] = "resolving address",

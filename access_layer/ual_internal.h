@@ -135,6 +135,8 @@ enum ual_reject_reason ual_reject_classify(enum ual_transport t, int status,
 void ual_conn_step(enum ual_ep_state state, enum ual_conn_input in,
 		   enum ual_reject_reason reason, bool may_retry,
 		   struct ual_conn_step *out);
+/* ual_ep_reset in @state: 0 (allowed), -EISCONN or -EBUSY, and why. */
+int ual_conn_reset_rule(enum ual_ep_state state, const char **why);
 
 /* ---- dev_loss.c: a device removed or failed ------------------------- */
 enum ual_dev_loss {
@@ -428,5 +430,7 @@ void ual_ep_deadline_fire(struct ual_timer *t);
 int ual_ep_bind_id(struct ual_ep *ep, struct rdma_cm_id **out,
 		   struct ual_error *err);
 int ual_ep_reset_qp(struct ual_ep *ep, struct rdma_cm_id *id);
+int ual_ep_renew_qp(struct ual_ep *ep, struct rdma_cm_id *id,
+		    struct ual_error *err);
 
 #endif /* UAL_INTERNAL_H */

@@ -459,8 +459,34 @@ int ual_ep_addresses(const struct ual_ep *ep, struct sockaddr_storage *local,
 int ual_ep_connect(struct ual_ep *ep, const struct sockaddr *dst,
 		   const void *pdata, uint32_t pdata_len,
 		   const struct ual_connect_opts *opts, struct ual_error *err);
-/* Sends a disconnect; DISCONNECTED follows on the event queue. */
+/*
+ * Sends a disconnect; DISCONNECTED follows on the event queue.  While
+ * accepting (before ESTABLISHED) the disconnect goes out as soon as the
+ * connection is established, or DISCONNECTED comes when the attempt fails
+ * instead; either way the endpoint ends DISCONNECTED.
+ */
 int ual_ep_disconnect(struct ual_ep *ep, struct ual_error *err);
+
+/*
+ * Makes a DISCONNECTED or FAILED endpoint IDLE again, reusable for one
+ * more ual_ep_connect or ual_accept (DAT dat_ep_reset, IT-API
+ * it_ep_reset).  An RC endpoint gets a fresh cm id bound to its local
+ * address and its QP goes through RESET back to INIT; its QP number,
+ * CQs, SRQ and context stay.  On iWARP a QP cannot carry a second
+ * connection (siw refuses the next accept), so the endpoint gets a new
+ * QP with the same attributes instead: ual_ep_qp_num() changes.  A UD
+ * endpoint keeps its QP in RTS.  Connect timers are cancelled and events
+ * still queued about the endpoint (the old connection's) are dropped.
+ * Work requests still on the QP are discarded without completions: after
+ * DISCONNECTED or a failure the QP is in the error state and what was
+ * posted completes as UAL_WC_FLUSHED, so reap the CQs before resetting.
+ * IDLE: nothing to do, returns 0.
+ * Errors: -EISCONN (CONNECTED: disconnect first), -EBUSY (connecting,
+ * accepting or disconnecting: wait for the outcome), -ENODEV (the device
+ * is lost), or the failing verbs/rdma_cm call (the endpoint then stays
+ * as it was; destroy it).  Not concurrently with other calls on @ep.
+ */
+int ual_ep_reset(struct ual_ep *ep, struct ual_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Listening and incoming requests                                     */

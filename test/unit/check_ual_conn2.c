@@ -191,6 +191,62 @@ START_TEST(accepting_local_disconnect_ends)
 }
 END_TEST
 
+/* ---- ual_ep_reset --------------------------------------------------------- */
+
+START_TEST(reset_rule)
+{
+	const char *why;
+	int s;
+
+	for (s = 0; s < UAL_EP_STATE_COUNT; s++) {
+		int ret = ual_conn_reset_rule((enum ual_ep_state)s, &why);
+
+		switch (s) {
+		case UAL_EP_IDLE:
+		case UAL_EP_DISCONNECTED:
+		case UAL_EP_FAILED:
+			ck_assert_int_eq(ret, 0);
+			ck_assert_ptr_null(why);
+			break;
+		case UAL_EP_CONNECTED:
+			ck_assert_int_eq(ret, -EISCONN);
+			ck_assert_ptr_nonnull(strstr(why, "disconnect"));
+			break;
+		default:
+			ck_assert_msg(ret == -EBUSY, "state %s: %d",
+				      ual_ep_state_name((enum ual_ep_state)s), ret);
+			ck_assert_ptr_nonnull(why);
+			break;
+		}
+	}
+	ck_assert_int_eq(ual_conn_reset_rule(UAL_EP_FAILED, NULL), 0);
+}
+END_TEST
+
+/* After a reset the endpoint starts over: connect or accept from IDLE. */
+START_TEST(reset_then_connect_again)
+{
+	struct ual_conn_step st;
+
+	st = run(UAL_EP_CONNECTED, UAL_IN_DISCONNECTED);
+	ck_assert_int_eq(st.next, UAL_EP_DISCONNECTED);
+	ck_assert_int_eq(ual_conn_reset_rule(st.next, NULL), 0);
+	/* IDLE ignores everything the old connection might still say. */
+	st = run(UAL_EP_IDLE, UAL_IN_DISCONNECTED);
+	ck_assert_int_eq(st.next, UAL_EP_IDLE);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+	st = run(UAL_EP_IDLE, UAL_IN_ESTABLISHED);
+	ck_assert_int_eq(st.next, UAL_EP_IDLE);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+	st = run(UAL_EP_IDLE, UAL_IN_RETRY_TIMER);
+	ck_assert_int_eq(st.next, UAL_EP_IDLE);
+	ck_assert_int_eq(st.action, UAL_ACT_NONE);
+	st = run(UAL_EP_IDLE, UAL_IN_TIMEOUT);
+	ck_assert_int_eq(st.next, UAL_EP_IDLE);
+	ck_assert_int_eq(st.deliver, UAL_EVENT_NONE);
+}
+END_TEST
+
 static Suite *conn2_suite(void)
 {
 	Suite *s = suite_create("ual_conn2");
@@ -200,6 +256,8 @@ static Suite *conn2_suite(void)
 	tcase_add_test(t, strerror_null_arguments);
 	tcase_add_test(t, lock_pair_crossed_queues);
 	tcase_add_test(t, accepting_local_disconnect_ends);
+	tcase_add_test(t, reset_rule);
+	tcase_add_test(t, reset_then_connect_again);
 	tcase_set_timeout(t, 20);
 	suite_add_tcase(s, t);
 	return s;
