@@ -779,6 +779,66 @@ int ual_reject(struct ual_conn_req *req, const void *pdata, uint32_t len,
 	return ret;
 }
 
+static int handoff_check(const struct ual_conn_req *req,
+			 const struct ual_listener *to, struct ual_error *err)
+{
+	if (req->dead)
+		return ual_err_set(err, ECONNABORTED, "ual_conn_req_handoff",
+				   "the peer abandoned the request; reject it to free it");
+	if (to->dev != req->dev)
+		return ual_err_set(err, EXDEV, "ual_conn_req_handoff",
+				   "the request arrived on %s but the listener is on %s",
+				   req->dev->attr.name, to->dev->attr.name);
+	if (to->type != req->type)
+		return ual_err_set(err, EINVAL, "ual_conn_req_handoff",
+				   "an %s request cannot go to a %s listener",
+				   req->type == UAL_EP_UD ? "UD" : "RC",
+				   to->type == UAL_EP_UD ? "UD" : "RC");
+	return 0;
+}
+
+/* The request again, as @to's own: what request_arrived queued. */
+static void handoff_event(struct ual_conn_req *req, struct ual_listener *to,
+			  struct ual_event_node *n)
+{
+	n->ev.listener = to;
+	n->ev.req = req;
+	n->ev.context = to->context;
+	copy_addr(&n->ev.local_addr, rdma_get_local_addr(req->id));
+	copy_addr(&n->ev.remote_addr, rdma_get_peer_addr(req->id));
+	n->ev.initiator_depth = req->initiator_depth;
+	n->ev.responder_resources = req->responder_resources;
+	n->ev.private_data_len = req->pdata_len;
+	memcpy(n->ev.private_data, req->pdata, req->pdata_len);
+}
+
+int ual_conn_req_handoff(struct ual_conn_req *req, struct ual_listener *to,
+			 struct ual_error *err)
+{
+	struct ual_eq *from = req->eq, *dst = to->eq;
+	struct ual_event_node *n;
+	int ret;
+
+	n = ual_event_alloc(to->type == UAL_EP_UD ? UAL_EVENT_UD_REQUEST
+						  : UAL_EVENT_CONN_REQUEST);
+	if (!n)
+		return ual_err_set(err, ENOMEM, "calloc", NULL);
+	ual_eq_lock_pair(from, dst);
+	ret = handoff_check(req, to, err);
+	if (!ret && from != dst && rdma_migrate_id(req->id, dst->channel))
+		ret = ual_err_set(err, errno, "rdma_migrate_id",
+				  "moving the request to the listener's event queue");
+	if (!ret) {
+		req->eq = dst;
+		handoff_event(req, to, n);
+		ual_eq_push(dst, n);
+	}
+	ual_eq_unlock_pair(from, dst);
+	if (ret)
+		free(n);
+	return ret;
+}
+
 struct ual_device *ual_conn_req_device(const struct ual_conn_req *req)
 {
 	return req->dev;

@@ -522,6 +522,23 @@ int ual_reject(struct ual_conn_req *req, const void *pdata,
 	       uint32_t pdata_len, struct ual_error *err);
 struct ual_device *ual_conn_req_device(const struct ual_conn_req *req);
 
+/*
+ * Hands a delivered request over to listener @to (DAT dat_cr_handoff to
+ * the PSP of another connection qualifier, IT-API it_handoff): its cm id
+ * moves to @to's event queue (rdma_migrate_id) and a new CONN_REQUEST
+ * (UD_REQUEST) is queued there, naming @to with @to's context and
+ * carrying the same addresses, private data and read depths.  On success
+ * the caller's handle is consumed: answer the request through the new
+ * event's .req (which may be the same pointer).  The request's peer is
+ * not told anything; its CM timeout keeps running.
+ * Errors, @req untouched (still to be answered): -EXDEV (@to is on
+ * another device), -EINVAL (RC request to a UD listener or the reverse),
+ * -ECONNABORTED (the peer already gave up: reject it to free it),
+ * -ENOMEM, or rdma_migrate_id's errno.
+ */
+int ual_conn_req_handoff(struct ual_conn_req *req, struct ual_listener *to,
+			 struct ual_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Unreliable datagrams                                                */
 /* ------------------------------------------------------------------ */
