@@ -101,4 +101,16 @@ void finish_disconnect(struct side *s, bool initiator);
 void client_connect(struct side *s, uint32_t retries);
 void expect_msg(struct side *s, const char *want);
 
+/* t_conn.c: review bugs (listener destroy, NULL, disconnect while accepting), reset, handoff */
+int run_server_lsdestroy(struct side *s);
+int run_client_lsdestroy(struct side *s);
+int run_server_nullargs(struct side *s);
+int run_client_nullargs(struct side *s);
+int run_server_acceptdisc(struct side *s);
+int run_client_acceptdisc(struct side *s);
+int run_server_reset(struct side *s);
+int run_client_reset(struct side *s);
+int run_server_handoff(struct side *s);
+int run_client_handoff(struct side *s);
+
 #endif /* AL_COMMON_H */

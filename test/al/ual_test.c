@@ -1018,6 +1018,11 @@ static const struct al_test tests[] = {
 	{ "ud", run_server_ud, run_client_ud, false },
 	{ "portdown", run_portdown, run_portdown, false },
 	{ "devremove", run_devremove, run_devremove, true },
+	{ "lsdestroy", run_server_lsdestroy, run_client_lsdestroy, true },
+	{ "nullargs", run_server_nullargs, run_client_nullargs, true },
+	{ "acceptdisc", run_server_acceptdisc, run_client_acceptdisc, true },
+	{ "reset", run_server_reset, run_client_reset, true },
+	{ "handoff", run_server_handoff, run_client_handoff, true },
 };
 
 static const struct al_test *find_test(const char *name)
