@@ -112,5 +112,7 @@ int run_server_reset(struct side *s);
 int run_client_reset(struct side *s);
 int run_server_handoff(struct side *s);
 int run_client_handoff(struct side *s);
+int run_server_crossed(struct side *s);
+int run_client_crossed(struct side *s);
 
 #endif /* AL_COMMON_H */

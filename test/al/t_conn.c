@@ -18,13 +18,19 @@
  *              connecting or connected
  *   handoff    the server hands the request from its first listener to a
  *              second one on another event queue and accepts it there
+ *   crossed    two server threads accept at the same moment with crossed
+ *              queues (request on A, endpoint on B and the reverse), for
+ *              --count rounds: no deadlock
  */
+#define _GNU_SOURCE	/* pthread_timedjoin_np */
 #include "al_common.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CONN_WAIT_MS 20000
@@ -515,5 +521,124 @@ int run_client_handoff(struct side *s)
 	send_msg(s, "hello");
 	expect_msg(s, "bye");
 	finish_disconnect(s, true);
+	return 0;
+}
+
+/* ---- crossed ---------------------------------------------------------------- */
+
+struct crossed_job {
+	pthread_barrier_t *go;
+	struct ual_conn_req *req;
+	struct ual_ep *ep;
+	int rc;
+	struct ual_error e;
+};
+
+static void *crossed_accept(void *p)
+{
+	struct crossed_job *j = p;
+
+	pthread_barrier_wait(j->go);
+	j->rc = ual_accept(j->req, j->ep, NULL, 0, &j->e);
+	return NULL;
+}
+
+static void crossed_join(pthread_t t, struct crossed_job *j)
+{
+	struct timespec ts;
+	char buf[512];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 20;
+	if (pthread_timedjoin_np(t, NULL, &ts))
+		die("crossed accepts deadlocked (no return within 20 s)");
+	if (j->rc)
+		die("ual_accept: %s", ual_strerror(&j->e, buf, sizeof(buf)));
+}
+
+static struct ual_ep *ep_on(struct side *s, struct ual_eq *eq)
+{
+	struct side other = *s;
+
+	other.eq = eq;
+	return make_ep(&other, UAL_EP_RC, 16);
+}
+
+static struct ual_event expect_on(struct side *s, struct ual_eq *eq,
+				  enum ual_event_type type)
+{
+	struct side other = *s;
+
+	other.eq = eq;
+	return expect(&other, type);
+}
+
+int run_server_crossed(struct side *s)
+{
+	struct sockaddr_storage ss;
+	struct ual_listener *la, *lb;
+	struct crossed_job ja, jb;
+	pthread_barrier_t go;
+	struct ual_eq *eqb;
+	struct ual_error e;
+	pthread_t ta, tb;
+	int r;
+
+	check(ual_eq_create(s->dev, NULL, &eqb, &e), &e, "ual_eq_create");
+	resolve(s->o.addr, s->o.port + 1, &ss);
+	check(ual_listen(s->dev, eqb, (struct sockaddr *)&ss, UAL_EP_RC, 16, NULL,
+			 &lb, &e), &e, "ual_listen B");
+	la = start_listen(s, UAL_EP_RC);
+	pthread_barrier_init(&go, NULL, 2);
+	for (r = 0; r < s->o.count; r++) {
+		ja = (struct crossed_job){ .go = &go };
+		jb = (struct crossed_job){ .go = &go };
+		ja.req = expect(s, UAL_EVENT_CONN_REQUEST).req;
+		jb.req = expect_on(s, eqb, UAL_EVENT_CONN_REQUEST).req;
+		ja.ep = ep_on(s, eqb);		/* request on A, endpoint on B */
+		jb.ep = ep_on(s, s->eq);	/* request on B, endpoint on A */
+		pthread_create(&ta, NULL, crossed_accept, &ja);
+		pthread_create(&tb, NULL, crossed_accept, &jb);
+		crossed_join(ta, &ja);
+		crossed_join(tb, &jb);
+		expect_on(s, eqb, UAL_EVENT_CONN_ESTABLISHED);
+		expect(s, UAL_EVENT_CONN_ESTABLISHED);
+		check(ual_ep_destroy(ja.ep, &e), &e, "ual_ep_destroy");
+		check(ual_ep_destroy(jb.ep, &e), &e, "ual_ep_destroy");
+	}
+	say("%d rounds of crossed accepts", r);
+	pthread_barrier_destroy(&go);
+	ual_listener_destroy(la);
+	ual_listener_destroy(lb);
+	ual_eq_destroy(eqb);
+	return 0;
+}
+
+int run_client_crossed(struct side *s)
+{
+	struct ual_event ev;
+	struct ual_ep *ep[2];
+	int r, i, est, disc;
+
+	for (r = 0; r < s->o.count; r++) {
+		ep[0] = make_ep(s, UAL_EP_RC, 16);
+		ep[1] = make_ep(s, UAL_EP_RC, 16);
+		start_connect(s, ep[0], s->o.port);
+		start_connect(s, ep[1], s->o.port + 1);
+		for (est = disc = 0; disc < 2;) {
+			ev = next_event(s, CONN_WAIT_MS);
+			if (ev.type == UAL_EVENT_CONN_ESTABLISHED)
+				est++;
+			else if (ev.type == UAL_EVENT_CONN_DISCONNECTED)
+				disc++;
+			else
+				die("round %d: unexpected '%s'", r, ual_event_name(ev.type));
+		}
+		if (est != 2)
+			die("round %d: %d established", r, est);
+		for (i = 0; i < 2; i++)
+			check(ual_ep_destroy(ep[i], NULL), NULL, "ual_ep_destroy");
+	}
+	say("%d rounds connected and disconnected", r);
 	return 0;
 }

@@ -1023,6 +1023,7 @@ static const struct al_test tests[] = {
 	{ "acceptdisc", run_server_acceptdisc, run_client_acceptdisc, true },
 	{ "reset", run_server_reset, run_client_reset, true },
 	{ "handoff", run_server_handoff, run_client_handoff, true },
+	{ "crossed", run_server_crossed, run_client_crossed, true },
 };
 
 static const struct al_test *find_test(const char *name)
