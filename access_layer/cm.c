@@ -449,7 +449,8 @@ static void ep_forget_connection(struct ual_ep *ep)
 /*
  * An RC endpoint gets a fresh bound cm id and its QP goes RESET -> INIT
  * through it, as for a retried connect.  A UD endpoint keeps its QP in
- * RTS; ual_ud_resolve replaces its id anyway.
+ * RTS; ual_ud_resolve replaces its id anyway.  Returns 1 for an IDLE
+ * endpoint, which is left alone.
  */
 static int ep_reset_locked(struct ual_ep *ep, struct ual_error *err)
 {
@@ -464,8 +465,10 @@ static int ep_reset_locked(struct ual_ep *ep, struct ual_error *err)
 		return ual_err_set(err, ENODEV, "ual_ep_reset",
 				   "the device %s is lost; destroy the endpoint",
 				   ep->dev->attr.name);
+	if (ep->state == UAL_EP_IDLE)
+		return 1;	/* nothing to reset, nothing to forget */
 	ep_forget_connection(ep);
-	if (ep->type == UAL_EP_RC && ep->state != UAL_EP_IDLE) {
+	if (ep->type == UAL_EP_RC) {
 		if (ep->dev->attr.transport == UAL_TRANSPORT_IWARP) {
 			ret = ep_renew_qp(ep, err);
 		} else {
@@ -486,6 +489,8 @@ int ual_ep_reset(struct ual_ep *ep, struct ual_error *err)
 	pthread_mutex_lock(&ep->eq->progress);
 	ret = ep_reset_locked(ep, err);
 	pthread_mutex_unlock(&ep->eq->progress);
+	if (ret > 0)
+		return 0;
 	/* The old cm id is gone: nothing more can be queued about it. */
 	if (!ret)
 		ual_eq_forget(ep->eq, ep);

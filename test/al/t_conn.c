@@ -373,6 +373,10 @@ int run_server_reset(struct side *s)
 
 	s->ep = make_ep(s, UAL_EP_RC, 64);
 	qpn = ual_ep_qp_num(s->ep);
+	/* IDLE: nothing to do, nothing changes. */
+	check(ual_ep_reset(s->ep, &e), &e, "ual_ep_reset (idle)");
+	if (ual_ep_qp_num(s->ep) != qpn || ual_ep_get_state(s->ep) != UAL_EP_IDLE)
+		die("reset of an idle endpoint changed it");
 	for (r = 0; r < RESET_ROUNDS; r++) {
 		ev = expect(s, UAL_EVENT_CONN_REQUEST);
 		if (r == REJECT_ROUND) {
