@@ -25,6 +25,16 @@ struct cm_input {
 
 static void ep_apply(struct ual_ep *ep, const struct cm_input *ci);
 
+/* Private data must be there if it has a length. */
+static int pdata_check(const void *pdata, uint32_t len, const char *step,
+		       struct ual_error *err)
+{
+	if (len && !pdata)
+		return ual_err_set(err, EINVAL, step,
+				   "private data is NULL but its length is %u", len);
+	return 0;
+}
+
 static uint32_t resolve_ms(const struct ual_ep *ep)
 {
 	return ep->opts.resolve_timeout_ms ? ep->opts.resolve_timeout_ms
@@ -462,6 +472,8 @@ static int start_active(struct ual_ep *ep, const struct sockaddr *dst,
 	uint32_t limit = ep->type == UAL_EP_UD ? ep->dev->attr.pdata.ud_resolve
 					       : ep->dev->attr.pdata.connect;
 
+	if (pdata_check(pdata, len, "ual_ep_connect", err))
+		return -EINVAL;
 	if (!dst || (dst->sa_family != AF_INET && dst->sa_family != AF_INET6))
 		return ual_err_set(err, EAFNOSUPPORT, "ual_ep_connect",
 				   "the destination must be IPv4 or IPv6");
@@ -543,6 +555,89 @@ int ual_ep_disconnect(struct ual_ep *ep, struct ual_error *err)
 	return 0;
 }
 
+/* iWARP reset: a fresh bound cm id and a new QP on it (see ep.c). */
+static int ep_renew_qp(struct ual_ep *ep, struct ual_error *err)
+{
+	struct rdma_cm_id *fresh, *old = ep->id;
+	int ret;
+
+	ret = ual_ep_bind_id(ep, &fresh, err);
+	if (ret)
+		return ret;
+	ret = ual_ep_renew_qp(ep, fresh, err);
+	if (ret) {
+		rdma_destroy_id(fresh);
+		return ret;
+	}
+	rdma_destroy_id(old);
+	return 0;
+}
+
+/* Drops what the last connection left: timers, a parked QP fatal event. */
+static void ep_forget_connection(struct ual_ep *ep)
+{
+	ual_timer_cancel(ep->eq, &ep->retry_timer);
+	ual_timer_cancel(ep->eq, &ep->deadline);
+	pthread_mutex_lock(&ep->eq->lock);
+	if (!ual_list_empty(&ep->fatal_link))
+		ual_list_del(&ep->fatal_link);
+	pthread_mutex_unlock(&ep->eq->lock);
+	memset(&ep->remote, 0, sizeof(ep->remote));
+	memset(&ep->opts, 0, sizeof(ep->opts));
+	ep->pdata_len = 0;
+}
+
+/*
+ * An RC endpoint gets a fresh bound cm id and its QP goes RESET -> INIT
+ * through it, as for a retried connect.  A UD endpoint keeps its QP in
+ * RTS; ual_ud_resolve replaces its id anyway.  Returns 1 for an IDLE
+ * endpoint, which is left alone.
+ */
+static int ep_reset_locked(struct ual_ep *ep, struct ual_error *err)
+{
+	const char *why;
+	int ret;
+
+	ret = ual_conn_reset_rule(ep->state, &why);
+	if (ret)
+		return ual_err_set(err, ret, "ual_ep_reset", "the endpoint is %s; %s",
+				   ual_ep_state_name(ep->state), why);
+	if (ep->device_lost)
+		return ual_err_set(err, ENODEV, "ual_ep_reset",
+				   "the device %s is lost; destroy the endpoint",
+				   ep->dev->attr.name);
+	if (ep->state == UAL_EP_IDLE)
+		return 1;	/* nothing to reset, nothing to forget */
+	ep_forget_connection(ep);
+	if (ep->type == UAL_EP_RC) {
+		if (ep->dev->attr.transport == UAL_TRANSPORT_IWARP) {
+			ret = ep_renew_qp(ep, err);
+		} else {
+			ep->connect_sent = true;	/* forces the QP reset */
+			ret = ep_replace_id(ep, err);
+		}
+		if (ret)
+			return ret;
+	}
+	ep->state = UAL_EP_IDLE;
+	return 0;
+}
+
+int ual_ep_reset(struct ual_ep *ep, struct ual_error *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&ep->eq->progress);
+	ret = ep_reset_locked(ep, err);
+	pthread_mutex_unlock(&ep->eq->progress);
+	if (ret > 0)
+		return 0;
+	/* The old cm id is gone: nothing more can be queued about it. */
+	if (!ret)
+		ual_eq_forget(ep->eq, ep);
+	return ret;
+}
+
 /* ---- passive side --------------------------------------------------- */
 
 static void request_arrived(struct ual_eq *eq, struct rdma_cm_event *cm)
@@ -571,7 +666,8 @@ static void request_arrived(struct ual_eq *eq, struct rdma_cm_event *cm)
 	}
 	req->kind = UAL_OWNER_REQ;
 	req->id = cm->id;
-	req->listener = ls;
+	req->eq = eq;
+	req->type = ls->type;
 	req->dev = dev;
 	cm->id->context = req;
 	n->ev.listener = ls;
@@ -592,8 +688,9 @@ static void request_arrived(struct ual_eq *eq, struct rdma_cm_event *cm)
 		copy_pdata(&n->ev, cm->param.conn.private_data,
 			   cm->param.conn.private_data_len);
 	}
+	req->pdata_len = n->ev.private_data_len;
+	memcpy(req->pdata, n->ev.private_data, req->pdata_len);
 	ual_eq_push(eq, n);
-	(void)eq;
 }
 
 static void listener_event(struct ual_eq *eq, struct ual_listener *ls,
@@ -662,20 +759,6 @@ void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *cm)
 	rdma_ack_cm_event(cm);
 }
 
-static void lock_pair(struct ual_eq *a, struct ual_eq *b)
-{
-	pthread_mutex_lock(&a->progress);
-	if (b != a)
-		pthread_mutex_lock(&b->progress);
-}
-
-static void unlock_pair(struct ual_eq *a, struct ual_eq *b)
-{
-	if (b != a)
-		pthread_mutex_unlock(&b->progress);
-	pthread_mutex_unlock(&a->progress);
-}
-
 static void req_free(struct ual_conn_req *req, bool destroy_id)
 {
 	if (destroy_id)
@@ -684,12 +767,28 @@ static void req_free(struct ual_conn_req *req, bool destroy_id)
 	free(req);
 }
 
+/*
+ * Under the progress lock of the request's queue, like every use of its
+ * cm id: another thread draining that channel must not see the id go
+ * while it handles one of its events.
+ */
+void ual_conn_req_drop(struct ual_conn_req *req)
+{
+	pthread_mutex_lock(&req->eq->progress);
+	rdma_reject(req->id, NULL, 0);
+	rdma_destroy_id(req->id);
+	pthread_mutex_unlock(&req->eq->progress);
+	req_free(req, false);
+}
+
 static int accept_check(struct ual_conn_req *req, struct ual_ep *ep,
-			uint32_t len, struct ual_error *err)
+			const void *pdata, uint32_t len, struct ual_error *err)
 {
 	uint32_t limit = ep->type == UAL_EP_UD ? ep->dev->attr.pdata.ud_reply
 					       : ep->dev->attr.pdata.accept;
 
+	if (pdata_check(pdata, len, "ual_accept", err))
+		return -EINVAL;
 	if (req->dead)
 		return ual_err_set(err, ECONNABORTED, "ual_accept",
 				   "the peer abandoned the request");
@@ -701,7 +800,7 @@ static int accept_check(struct ual_conn_req *req, struct ual_ep *ep,
 		return ual_err_set(err, EISCONN, "ual_accept",
 				   "the endpoint is %s, not idle",
 				   ual_ep_state_name(ep->state));
-	if (ep->type != req->listener->type)
+	if (ep->type != req->type)
 		return ual_err_set(err, EINVAL, "ual_accept",
 				   "RC requests need RC endpoints, UD requests UD endpoints");
 	if (len > limit)
@@ -734,7 +833,7 @@ static int adopt_request_id(struct ual_conn_req *req, struct ual_ep *ep,
 		return ual_err_set(err, EXDEV, "ual_accept",
 				   "request arrived on port %u, endpoint is on port %u",
 				   req->id->port_num, old->port_num);
-	if (req->listener->eq != ep->eq &&
+	if (req->eq != ep->eq &&
 	    rdma_migrate_id(req->id, ep->eq->channel))
 		return ual_err_set(err, errno, "rdma_migrate_id", NULL);
 	req->id->context = ep;
@@ -785,15 +884,15 @@ static int accept_rc(struct ual_conn_req *req, struct ual_ep *ep,
 int ual_accept(struct ual_conn_req *req, struct ual_ep *ep, const void *pdata,
 	       uint32_t len, struct ual_error *err)
 {
-	struct ual_eq *leq = req->listener->eq;
+	struct ual_eq *leq = req->eq;
 	struct rdma_conn_param p = { 0 };
 	int ret;
 
-	lock_pair(leq, ep->eq);
-	ret = accept_check(req, ep, len, err);
+	ual_eq_lock_pair(leq, ep->eq);
+	ret = accept_check(req, ep, pdata, len, err);
 	if (ret) {
 		rdma_reject(req->id, NULL, 0);
-		unlock_pair(leq, ep->eq);
+		ual_eq_unlock_pair(leq, ep->eq);
 		req_free(req, true);
 		return ret;
 	}
@@ -803,7 +902,7 @@ int ual_accept(struct ual_conn_req *req, struct ual_ep *ep, const void *pdata,
 		ret = accept_ud(req, ep, &p, err);
 	else
 		ret = accept_rc(req, ep, &p, err);
-	unlock_pair(leq, ep->eq);
+	ual_eq_unlock_pair(leq, ep->eq);
 	req_free(req, false);
 	return ret;
 }
@@ -811,11 +910,14 @@ int ual_accept(struct ual_conn_req *req, struct ual_ep *ep, const void *pdata,
 int ual_reject(struct ual_conn_req *req, const void *pdata, uint32_t len,
 	       struct ual_error *err)
 {
-	struct ual_eq *leq = req->listener->eq;
+	struct ual_eq *leq = req->eq;
 	uint32_t limit = req->dev->attr.pdata.reject;
 	int ret = 0;
 
-	if (len > limit) {
+	if (pdata_check(pdata, len, "ual_reject", err)) {
+		ret = -EINVAL;
+		len = 0;
+	} else if (len > limit) {
 		ret = ual_err_set(err, EMSGSIZE, "ual_reject",
 				  "%u bytes of private data exceed the %s limit of %u for a reject; rejected without",
 				  len, ual_transport_name(req->dev->attr.transport), limit);
@@ -827,6 +929,66 @@ int ual_reject(struct ual_conn_req *req, const void *pdata, uint32_t len,
 	rdma_destroy_id(req->id);
 	pthread_mutex_unlock(&leq->progress);
 	req_free(req, false);
+	return ret;
+}
+
+static int handoff_check(const struct ual_conn_req *req,
+			 const struct ual_listener *to, struct ual_error *err)
+{
+	if (req->dead)
+		return ual_err_set(err, ECONNABORTED, "ual_conn_req_handoff",
+				   "the peer abandoned the request; reject it to free it");
+	if (to->dev != req->dev)
+		return ual_err_set(err, EXDEV, "ual_conn_req_handoff",
+				   "the request arrived on %s but the listener is on %s",
+				   req->dev->attr.name, to->dev->attr.name);
+	if (to->type != req->type)
+		return ual_err_set(err, EINVAL, "ual_conn_req_handoff",
+				   "an %s request cannot go to a %s listener",
+				   req->type == UAL_EP_UD ? "UD" : "RC",
+				   to->type == UAL_EP_UD ? "UD" : "RC");
+	return 0;
+}
+
+/* The request again, as @to's own: what request_arrived queued. */
+static void handoff_event(struct ual_conn_req *req, struct ual_listener *to,
+			  struct ual_event_node *n)
+{
+	n->ev.listener = to;
+	n->ev.req = req;
+	n->ev.context = to->context;
+	copy_addr(&n->ev.local_addr, rdma_get_local_addr(req->id));
+	copy_addr(&n->ev.remote_addr, rdma_get_peer_addr(req->id));
+	n->ev.initiator_depth = req->initiator_depth;
+	n->ev.responder_resources = req->responder_resources;
+	n->ev.private_data_len = req->pdata_len;
+	memcpy(n->ev.private_data, req->pdata, req->pdata_len);
+}
+
+int ual_conn_req_handoff(struct ual_conn_req *req, struct ual_listener *to,
+			 struct ual_error *err)
+{
+	struct ual_eq *from = req->eq, *dst = to->eq;
+	struct ual_event_node *n;
+	int ret;
+
+	n = ual_event_alloc(to->type == UAL_EP_UD ? UAL_EVENT_UD_REQUEST
+						  : UAL_EVENT_CONN_REQUEST);
+	if (!n)
+		return ual_err_set(err, ENOMEM, "calloc", NULL);
+	ual_eq_lock_pair(from, dst);
+	ret = handoff_check(req, to, err);
+	if (!ret && from != dst && rdma_migrate_id(req->id, dst->channel))
+		ret = ual_err_set(err, errno, "rdma_migrate_id",
+				  "moving the request to the listener's event queue");
+	if (!ret) {
+		req->eq = dst;
+		handoff_event(req, to, n);
+		ual_eq_push(dst, n);
+	}
+	ual_eq_unlock_pair(from, dst);
+	if (ret)
+		free(n);
 	return ret;
 }
 

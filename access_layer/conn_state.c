@@ -133,6 +133,32 @@ static void step_fatal(enum ual_ep_state s, struct ual_conn_step *o)
 		set(o, UAL_EP_FAILED, UAL_ACT_CANCEL, UAL_EVENT_CONN_BROKEN);
 }
 
+/*
+ * DISCONNECTING after a disconnect while ACCEPTING: on IB the CM sends no
+ * DREQ for a connection that is not established yet (no RTU), so no
+ * DISCONNECTED comes by itself.  ESTABLISHED (the RTU came after all)
+ * means the disconnect can go out now; a failure (the REP timed out, a
+ * reject) means there is nothing left to disconnect.
+ */
+static void step_disconnecting(enum ual_conn_input in,
+			       struct ual_conn_step *o)
+{
+	switch (in) {
+	case UAL_IN_ESTABLISHED:
+		set(o, UAL_EP_DISCONNECTING, UAL_ACT_DISCONNECT,
+		    UAL_EVENT_NONE);
+		break;
+	case UAL_IN_UNREACHABLE:
+	case UAL_IN_CONNECT_ERROR:
+	case UAL_IN_REJECTED:
+		set(o, UAL_EP_DISCONNECTED, UAL_ACT_NONE,
+		    UAL_EVENT_CONN_DISCONNECTED);
+		break;
+	default:
+		break;
+	}
+}
+
 static void step_local_disconnect(enum ual_ep_state s,
 				  struct ual_conn_step *o)
 {
@@ -186,6 +212,11 @@ void ual_conn_step(enum ual_ep_state s, enum ual_conn_input in,
 
 	memset(o, 0, sizeof(*o));
 	set(o, s, UAL_ACT_NONE, UAL_EVENT_NONE);
+	if (s == UAL_EP_DISCONNECTING) {
+		step_disconnecting(in, o);
+		if (o->action != UAL_ACT_NONE || o->next != s)
+			return;
+	}
 
 	switch (in) {
 	case UAL_IN_ADDR_RESOLVED:
@@ -250,6 +281,40 @@ void ual_conn_step(enum ual_ep_state s, enum ual_conn_input in,
 	default:
 		break;
 	}
+}
+
+/*
+ * Only an endpoint whose connection is over (or never began) goes back to
+ * IDLE: resetting one that is connected or on its way would pull the QP
+ * from under a live connection, and its outcome event would name a
+ * connection that no longer exists.
+ */
+int ual_conn_reset_rule(enum ual_ep_state s, const char **why)
+{
+	const char *text = NULL;
+	int ret = 0;
+
+	switch (s) {
+	case UAL_EP_IDLE:
+	case UAL_EP_DISCONNECTED:
+	case UAL_EP_FAILED:
+		break;
+	case UAL_EP_CONNECTED:
+		ret = -EISCONN;
+		text = "disconnect it first and wait for DISCONNECTED";
+		break;
+	case UAL_EP_DISCONNECTING:
+		ret = -EBUSY;
+		text = "wait for DISCONNECTED";
+		break;
+	default:
+		ret = -EBUSY;
+		text = "a connection attempt is under way; wait for its outcome or disconnect";
+		break;
+	}
+	if (why)
+		*why = text;
+	return ret;
 }
 
 static const char *const state_names[UAL_EP_STATE_COUNT] = {

@@ -547,6 +547,9 @@ int ual_device_open(const char *spec, struct ual_device **out,
 
 	if (err)
 		memset(err, 0, sizeof(*err));
+	if (!spec || !out)
+		return ual_err_set(err, EINVAL, "ual_device_open",
+				   "a device spec and a place for the device are required");
 	ret = check_memlock(err, &limit);
 	if (ret)
 		return ret;

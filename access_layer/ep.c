@@ -197,6 +197,42 @@ static int ep_create_qp(struct ual_ep *ep, struct ual_error *err)
 	return ual_device_qp_insert(ep->dev, ep);
 }
 
+/*
+ * iWARP: a QP that has carried a connection cannot carry another (siw
+ * refuses the next accept with EINVAL after RESET -> INIT), so a reset
+ * gives the endpoint a new QP with the same attributes, at INIT on @id.
+ * The old QP goes only once the new one exists: on failure nothing has
+ * changed.  The caller destroys the old cm id.
+ */
+int ual_ep_renew_qp(struct ual_ep *ep, struct rdma_cm_id *id,
+		    struct ual_error *err)
+{
+	struct rdma_cm_id *old_id = ep->id;
+	struct ibv_qp *old_qp = ep->qp;
+	uint32_t old_pages = ep->siw_pages;
+	int ret;
+
+	ual_device_qp_remove(ep->dev, ep);
+	ep->id = id;
+	ret = ep_create_qp(ep, err);
+	if (ret) {
+		if (ep->qp && ep->qp != old_qp && !ibv_destroy_qp(ep->qp))
+			ual_device_siw_account(ep->dev, true, -(int)ep->siw_pages);
+		id->qp = NULL;
+		ep->id = old_id;
+		ep->qp = old_qp;
+		ep->siw_pages = old_pages;
+		ep->max_inline = ep->qp_attr.cap.max_inline_data;
+		ual_device_qp_insert(ep->dev, ep);
+		return ret;
+	}
+	old_id->qp = NULL;
+	if (!ibv_destroy_qp(old_qp))
+		ual_device_siw_account(ep->dev, true, -(int)old_pages);
+	ep->connect_sent = false;
+	return 0;
+}
+
 int ual_ep_create(struct ual_device *dev, struct ual_eq *eq,
 		  const struct ual_ep_attr *attr, void *context,
 		  struct ual_ep **out, struct ual_error *err)

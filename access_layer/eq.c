@@ -181,6 +181,19 @@ static void eq_stop_thread(struct ual_eq *eq)
 	eq->thread_running = false;
 }
 
+/*
+ * Frees a queued event that will never be delivered.  A connection
+ * request in it is rejected, so the peer learns at once instead of
+ * waiting for its CM to time out, and its cm id and device go with it.
+ */
+static void event_free(struct ual_event_node *n)
+{
+	if (n->ev.req && (n->ev.type == UAL_EVENT_CONN_REQUEST ||
+			  n->ev.type == UAL_EVENT_UD_REQUEST))
+		ual_conn_req_drop(n->ev.req);
+	free(n);
+}
+
 void ual_eq_destroy(struct ual_eq *eq)
 {
 	struct ual_list *l;
@@ -197,7 +210,7 @@ void ual_eq_destroy(struct ual_eq *eq)
 	while (!ual_list_empty(&eq->ready)) {
 		l = eq->ready.next;
 		ual_list_del(l);
-		free(ual_container_of(l, struct ual_event_node, link));
+		event_free(ual_container_of(l, struct ual_event_node, link));
 	}
 	eq_close_fds(eq);
 	if (eq->dev)
@@ -254,8 +267,10 @@ static bool names(const struct ual_event *ev, const void *object)
 /* Drops queued events about an object that is being destroyed. */
 void ual_eq_forget(struct ual_eq *eq, const void *object)
 {
-	struct ual_list *l, *next;
+	struct ual_list *l, *next, gone;
 
+	/* Requests are rejected outside the queue lock (they take progress). */
+	ual_list_init(&gone);
 	pthread_mutex_lock(&eq->lock);
 	for (l = eq->ready.next; l != &eq->ready; l = next) {
 		struct ual_event_node *n = ual_container_of(l, struct ual_event_node, link);
@@ -263,10 +278,15 @@ void ual_eq_forget(struct ual_eq *eq, const void *object)
 		next = l->next;
 		if (names(&n->ev, object)) {
 			ual_list_del(l);
-			free(n);
+			ual_list_add(&gone, l);
 		}
 	}
 	pthread_mutex_unlock(&eq->lock);
+	while (!ual_list_empty(&gone)) {
+		l = gone.next;
+		ual_list_del(l);
+		event_free(ual_container_of(l, struct ual_event_node, link));
+	}
 }
 
 int ual_eq_post_software(struct ual_eq *eq, uint64_t value, void *context)

@@ -57,6 +57,11 @@ void ual_memlock_hint(char *buf, size_t len, unsigned long long limit)
 		 "systemd services", limit / 1024);
 }
 
+/*
+ * The string fields are printed with a precision of their size: a struct
+ * filled by hand (or by a buggy caller) without a terminator must not
+ * make us read past the field.
+ */
 const char *ual_strerror(const struct ual_error *err, char *buf, size_t len)
 {
 	size_t n;
@@ -69,14 +74,17 @@ const char *ual_strerror(const struct ual_error *err, char *buf, size_t len)
 	}
 	n = (size_t)snprintf(buf, len, "%s failed", err->step ? err->step : "operation");
 	if (n < len && err->device[0])
-		n += (size_t)snprintf(buf + n, len - n, " on %s", err->device);
+		n += (size_t)snprintf(buf + n, len - n, " on %.*s",
+				      (int)sizeof(err->device), err->device);
 	if (n < len && err->address[0])
-		n += (size_t)snprintf(buf + n, len - n, " (%s)", err->address);
+		n += (size_t)snprintf(buf + n, len - n, " (%.*s)",
+				      (int)sizeof(err->address), err->address);
 	if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, ": %s", strerror(err->errnum));
 	if (n < len && err->status)
 		n += (size_t)snprintf(buf + n, len - n, " [status %d]", err->status);
 	if (n < len && err->detail[0])
-		snprintf(buf + n, len - n, "; %s", err->detail);
+		snprintf(buf + n, len - n, "; %.*s", (int)sizeof(err->detail),
+			 err->detail);
 	return buf;
 }

@@ -225,6 +225,8 @@ void ual_conn_step(enum ual_ep_state state, enum ual_conn_input in,
 /* Read depths: what an endpoint asks for, and what an accept grants. */
 uint8_t ual_read_depth_want(uint8_t attr, bool zero, uint32_t dev_max);
 uint8_t ual_read_depth_grant(uint8_t peer, uint8_t ours);
+/* ual_ep_reset in @state: 0 (allowed), -EISCONN or -EBUSY, and why. */
+int ual_conn_reset_rule(enum ual_ep_state state, const char **why);
 
 /* ---- dev_loss.c: a device removed or failed ------------------------- */
 enum ual_dev_loss {
@@ -524,9 +526,16 @@ struct ual_listener {
 	uint16_t port;
 };
 
+/*
+ * A request keeps what answering it needs, so that it outlives its
+ * listener: the queue whose channel carries its cm id (the listener's,
+ * or the target's after a handoff), the type and the device.  The
+ * private data is kept for a handoff, which queues the request again.
+ */
 struct ual_conn_req {
 	enum ual_owner_kind kind;
-	struct ual_listener *listener;
+	struct ual_eq *eq;		/* progress lock and channel of @id */
+	enum ual_ep_type type;		/* of the listener it arrived on */
 	struct rdma_cm_id *id;
 	struct ual_device *dev;		/* device the request arrived on */
 	uint8_t initiator_depth;
@@ -534,6 +543,8 @@ struct ual_conn_req {
 	uint8_t retry_count;
 	uint8_t rnr_retry_count;
 	bool dead;			/* peer gave up before we answered */
+	uint32_t pdata_len;
+	uint8_t pdata[UAL_PDATA_MAX];
 };
 
 struct ual_ud_query {
@@ -605,9 +616,39 @@ uint64_t ual_now_ms(void);
 /* async.c */
 void ual_eq_run_fatal(struct ual_eq *eq);
 
+/*
+ * Two queues' progress locks (a request's queue and an endpoint's) are
+ * taken in one global order, so threads working crossed pairs of queues
+ * cannot deadlock.  ual_eq_pair_first() says which of the two goes first.
+ */
+static inline struct ual_eq *ual_eq_pair_first(struct ual_eq *a,
+						 struct ual_eq *b)
+{
+	return (uintptr_t)a <= (uintptr_t)b ? a : b;
+}
+
+static inline void ual_eq_lock_pair(struct ual_eq *a, struct ual_eq *b)
+{
+	struct ual_eq *first = ual_eq_pair_first(a, b);
+	struct ual_eq *second = first == a ? b : a;
+
+	pthread_mutex_lock(&first->progress);
+	if (second != first)
+		pthread_mutex_lock(&second->progress);
+}
+
+static inline void ual_eq_unlock_pair(struct ual_eq *a, struct ual_eq *b)
+{
+	pthread_mutex_unlock(&a->progress);
+	if (b != a)
+		pthread_mutex_unlock(&b->progress);
+}
+
 /* cm.c */
 void ual_cm_handle_event(struct ual_eq *eq, struct rdma_cm_event *ev);
 void ual_ep_qp_fatal(struct ual_ep *ep, enum ibv_event_type what);
+/* A request nobody will answer: reject it, free its cm id and device. */
+void ual_conn_req_drop(struct ual_conn_req *req);
 void ual_ep_retry_fire(struct ual_timer *t);
 void ual_ep_deadline_fire(struct ual_timer *t);
 void ual_ep_disc_fire(struct ual_timer *t);
@@ -642,5 +683,7 @@ int ual_post_bind_mw_call(struct ual_ep *ep, struct ibv_mw *mw,
 int ual_ep_bind_id(struct ual_ep *ep, struct rdma_cm_id **out,
 		   struct ual_error *err);
 int ual_ep_reset_qp(struct ual_ep *ep, struct rdma_cm_id *id);
+int ual_ep_renew_qp(struct ual_ep *ep, struct rdma_cm_id *id,
+		    struct ual_error *err);
 
 #endif /* UAL_INTERNAL_H */

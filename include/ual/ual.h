@@ -14,6 +14,24 @@
  *  - Objects are opaque; their creator passes a void *context that comes
  *    back in every event about the object.
  *  - Posting and polling never take a lock of the layer and never block.
+ *
+ * NULL and handles:
+ *  - Handles (struct ual_device, ual_eq, ual_ep, ual_listener,
+ *    ual_conn_req, ual_cq, ual_srq, ual_mr, ual_ah) are trusted, as in
+ *    verbs: passing NULL or a freed handle where one is required is
+ *    undefined.  The API shims validate the handles of their consumers.
+ *  - Every destroy/close call (ual_*_destroy, ual_mr_dereg,
+ *    ual_device_close) accepts NULL and does nothing.
+ *  - Every struct ual_error *err may be NULL: the errno is still returned.
+ *  - Output pointers (the object a create call returns) are required.
+ *  - Pointers that may be NULL, besides those: @local of ual_device_open,
+ *    @dev of ual_eq_create, @addr of ual_listen, @srq and @local_addr of
+ *    struct ual_ep_attr, @opts of ual_ep_connect and ual_ud_resolve,
+ *    @local/@remote of ual_ep_addresses, @err of ual_strerror (formats
+ *    "no error"), @context wherever taken, and private data whose length
+ *    is 0.  Private data that is NULL with a non-zero length is refused
+ *    with -EINVAL (ual_accept and ual_reject then reject without it).
+ *  - ual_device_open refuses a NULL @spec with -EINVAL.
  */
 #ifndef UAL_UAL_H
 #define UAL_UAL_H
@@ -457,6 +475,13 @@ typedef void (*ual_event_handler)(struct ual_eq *eq,
  */
 int ual_eq_create(struct ual_device *dev, void *context, struct ual_eq **eq,
 		  struct ual_error *err);
+/*
+ * Frees the queue and the events still queued on it.  A connection or UD
+ * request still queued (not yet delivered) is rejected, so its peer sees
+ * REJECTED at once.  Requests already delivered must be accepted, rejected
+ * or handed off before their queue is destroyed; endpoints and listeners
+ * using the queue must be destroyed first.
+ */
 void ual_eq_destroy(struct ual_eq *eq);
 /* A file descriptor that polls readable whenever ual_eq_poll has work. */
 int ual_eq_fd(const struct ual_eq *eq);
@@ -750,14 +775,38 @@ int ual_ep_connect(struct ual_ep *ep, const struct sockaddr *dst,
 		   const void *pdata, uint32_t pdata_len,
 		   const struct ual_connect_opts *opts, struct ual_error *err);
 /*
- * Sends a disconnect; DISCONNECTED follows on the event queue.  If the
- * peer does not answer within the disconnect bound (the connect's
+ * Sends a disconnect; DISCONNECTED follows on the event queue.  While
+ * accepting (before ESTABLISHED) the disconnect goes out as soon as the
+ * connection is established, or DISCONNECTED comes when the attempt fails
+ * instead; either way the endpoint ends DISCONNECTED.  If the peer does
+ * not answer within the disconnect bound (the connect's
  * disconnect_timeout_ms, 2000 ms by default and for accepted endpoints),
  * the layer moves the QP to the error state (posted work completes
  * FLUSHED), abandons the cm id and reports DISCONNECTED with
  * UAL_EVFLAG_TIMED_OUT.
  */
 int ual_ep_disconnect(struct ual_ep *ep, struct ual_error *err);
+
+/*
+ * Makes a DISCONNECTED or FAILED endpoint IDLE again, reusable for one
+ * more ual_ep_connect or ual_accept (DAT dat_ep_reset, IT-API
+ * it_ep_reset).  An RC endpoint gets a fresh cm id bound to its local
+ * address and its QP goes through RESET back to INIT; its QP number,
+ * CQs, SRQ and context stay.  On iWARP a QP cannot carry a second
+ * connection (siw refuses the next accept), so the endpoint gets a new
+ * QP with the same attributes instead: ual_ep_qp_num() changes.  A UD
+ * endpoint keeps its QP in RTS.  Connect timers are cancelled and events
+ * still queued about the endpoint (the old connection's) are dropped.
+ * Work requests still on the QP are discarded without completions: after
+ * DISCONNECTED or a failure the QP is in the error state and what was
+ * posted completes as UAL_WC_FLUSHED, so reap the CQs before resetting.
+ * IDLE: nothing to do, returns 0.
+ * Errors: -EISCONN (CONNECTED: disconnect first), -EBUSY (connecting,
+ * accepting or disconnecting: wait for the outcome), -ENODEV (the device
+ * is lost), or the failing verbs/rdma_cm call (the endpoint then stays
+ * as it was; destroy it).  Not concurrently with other calls on @ep.
+ */
+int ual_ep_reset(struct ual_ep *ep, struct ual_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Listening and incoming requests                                     */
@@ -772,12 +821,19 @@ int ual_listen(struct ual_device *dev, struct ual_eq *eq,
 	       const struct sockaddr *addr, enum ual_ep_type type, int backlog,
 	       void *context, struct ual_listener **listener,
 	       struct ual_error *err);
+/*
+ * Stops listening and frees the listener.  Requests still queued on its
+ * event queue (not yet delivered) are rejected and dropped; the peer sees
+ * REJECTED at once.  A request already delivered does not depend on its
+ * listener: it stays valid for exactly one ual_accept, ual_reject or
+ * ual_conn_req_handoff (the .listener pointer of its event does not).
+ */
 int ual_listener_destroy(struct ual_listener *listener);
 uint16_t ual_listener_port(const struct ual_listener *listener);
 
 /*
- * Accepts a request with endpoint @ep (same device) and raw private data.
- * @req is consumed whatever the outcome.
+ * Accepts a request with endpoint @ep (same device, IDLE) and raw private
+ * data.  @req is consumed whatever the outcome (a failed accept rejects).
  */
 int ual_accept(struct ual_conn_req *req, struct ual_ep *ep, const void *pdata,
 	       uint32_t pdata_len, struct ual_error *err);
@@ -785,6 +841,23 @@ int ual_accept(struct ual_conn_req *req, struct ual_ep *ep, const void *pdata,
 int ual_reject(struct ual_conn_req *req, const void *pdata,
 	       uint32_t pdata_len, struct ual_error *err);
 struct ual_device *ual_conn_req_device(const struct ual_conn_req *req);
+
+/*
+ * Hands a delivered request over to listener @to (DAT dat_cr_handoff to
+ * the PSP of another connection qualifier, IT-API it_handoff): its cm id
+ * moves to @to's event queue (rdma_migrate_id) and a new CONN_REQUEST
+ * (UD_REQUEST) is queued there, naming @to with @to's context and
+ * carrying the same addresses, private data and read depths.  On success
+ * the caller's handle is consumed: answer the request through the new
+ * event's .req (which may be the same pointer).  The request's peer is
+ * not told anything; its CM timeout keeps running.
+ * Errors, @req untouched (still to be answered): -EXDEV (@to is on
+ * another device), -EINVAL (RC request to a UD listener or the reverse),
+ * -ECONNABORTED (the peer already gave up: reject it to free it),
+ * -ENOMEM, or rdma_migrate_id's errno.
+ */
+int ual_conn_req_handoff(struct ual_conn_req *req, struct ual_listener *to,
+			 struct ual_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Unreliable datagrams                                                */

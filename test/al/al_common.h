@@ -133,4 +133,18 @@ int run_resize(struct side *s);
 int run_server_cqwake(struct side *s);
 int run_client_cqwake(struct side *s);
 
+/* t_conn.c: review bugs (listener destroy, NULL, disconnect while accepting), reset, handoff */
+int run_server_lsdestroy(struct side *s);
+int run_client_lsdestroy(struct side *s);
+int run_server_nullargs(struct side *s);
+int run_client_nullargs(struct side *s);
+int run_server_acceptdisc(struct side *s);
+int run_client_acceptdisc(struct side *s);
+int run_server_reset(struct side *s);
+int run_client_reset(struct side *s);
+int run_server_handoff(struct side *s);
+int run_client_handoff(struct side *s);
+int run_server_crossed(struct side *s);
+int run_client_crossed(struct side *s);
+
 #endif /* AL_COMMON_H */

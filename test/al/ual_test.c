@@ -1031,6 +1031,12 @@ static const struct al_test tests[] = {
 	{ "mw", run_server_mw, run_client_mw, true },
 	{ "resize", run_resize, NULL, false },
 	{ "cqwake", run_server_cqwake, run_client_cqwake, true },
+	{ "lsdestroy", run_server_lsdestroy, run_client_lsdestroy, true },
+	{ "nullargs", run_server_nullargs, run_client_nullargs, true },
+	{ "acceptdisc", run_server_acceptdisc, run_client_acceptdisc, true },
+	{ "reset", run_server_reset, run_client_reset, true },
+	{ "handoff", run_server_handoff, run_client_handoff, true },
+	{ "crossed", run_server_crossed, run_client_crossed, true },
 };
 
 static const struct al_test *find_test(const char *name)

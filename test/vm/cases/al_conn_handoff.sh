@@ -1,0 +1,15 @@
+# Access layer: ual_conn_req_handoff.  The server hands the request from
+# its listener to a second listener on another event queue, accepts it
+# there and exchanges a message.
+# transports: rxe siw
+. "$SRCDIR/test/vm/lib.sh"
+
+T=$BUILDDIR/test/al/ual_test
+bg server srv "$T" --server --test handoff --dev "$SERVER_IP" --addr "$SERVER_IP" --port "$CASE_PORT"
+wait_line "$CASE_TMP/server.log" "ready port" 60 || { bg_log server; fail "server did not start"; }
+cli "$T" --client --test handoff --dev "$CLIENT_IP" --addr "$SERVER_IP" --port "$CASE_PORT" \
+	>"$CASE_TMP/client.log" 2>&1 || { cat "$CASE_TMP/client.log"; bg_log server; fail "client failed"; }
+bg_wait server 60 || { bg_log server; fail "server failed"; }
+cat "$CASE_TMP/client.log"
+bg_log server
+echo "al_conn_handoff over $TRANSPORT passed"
