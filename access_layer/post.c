@@ -22,6 +22,15 @@ _Static_assert(sizeof(struct ual_sge) == sizeof(struct ibv_sge),
 _Static_assert(offsetof(struct ual_sge, lkey) == offsetof(struct ibv_sge, lkey),
 	       "ual_sge must match ibv_sge");
 
+/*
+ * Verbs posts return a positive errno, but libsiw returns a negative one:
+ * either way the caller gets a negative errno.
+ */
+static inline int neg_errno(int ret)
+{
+	return ret > 0 ? -ret : ret;
+}
+
 static int refuse(struct ual_ep *ep, enum ual_post_refusal why)
 {
 	ep->last_post_error = why;
@@ -70,7 +79,7 @@ static int post(struct ual_ep *ep, struct ibv_send_wr *wr)
 
 	if (ep_device_lost(ep))
 		return -ENODEV;
-	return -ibv_post_send(ep->qp, wr, &bad);
+	return neg_errno(ibv_post_send(ep->qp, wr, &bad));
 }
 
 static void wr_init(struct ibv_send_wr *wr, enum ibv_wr_opcode op,
@@ -94,7 +103,7 @@ int ual_post_recv(struct ual_ep *ep, const struct ual_sge *sge, int nsge,
 
 	if (ep_device_lost(ep))
 		return -ENODEV;
-	return -ibv_post_recv(ep->qp, &wr, &bad);
+	return neg_errno(ibv_post_recv(ep->qp, &wr, &bad));
 }
 
 int ual_srq_post_recv(struct ual_srq *srq, const struct ual_sge *sge,
@@ -108,7 +117,7 @@ int ual_srq_post_recv(struct ual_srq *srq, const struct ual_sge *sge,
 
 	if (__atomic_load_n(&srq->dev->hca->lost, __ATOMIC_RELAXED) != UAL_LOSS_NONE)
 		return -ENODEV;
-	return -ibv_post_srq_recv(srq->srq, &wr, &bad);
+	return neg_errno(ibv_post_srq_recv(srq->srq, &wr, &bad));
 }
 
 int ual_post_send(struct ual_ep *ep, const struct ual_sge *sge, int nsge,

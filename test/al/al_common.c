@@ -337,29 +337,6 @@ void expect_msg(struct side *s, const char *want)
 		die("expected '%s', got '%s'", want, got);
 }
 
-int count_fds(const char *needle)
-{
-	char path[300], target[256];
-	struct dirent *d;
-	int count = 0;
-	ssize_t len;
-	DIR *dir;
-
-	dir = opendir("/proc/self/fd");
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
-		len = readlink(path, target, sizeof(target) - 1);
-		if (len <= 0)
-			continue;
-		target[len] = '\0';
-		if (strstr(target, needle))
-			count++;
-	}
-	closedir(dir);
-	return count;
-}
 
 /* Whether /dev/infiniband/uverbsN (@target) is a context of device @ibdev. */
 static bool uverbs_of(const char *target, const char *ibdev)
@@ -381,7 +358,9 @@ static bool uverbs_of(const char *target, const char *ibdev)
 	return !strcmp(name, ibdev);
 }
 
-int count_verbs_contexts(const char *ibdev)
+/* Open fds of this process whose link target @match accepts. */
+static int count_open_fds(bool (*match)(const char *target, const char *arg),
+			  const char *arg)
 {
 	char path[300], target[256];
 	struct dirent *d;
@@ -398,8 +377,58 @@ int count_verbs_contexts(const char *ibdev)
 		if (len <= 0)
 			continue;
 		target[len] = '\0';
-		count += uverbs_of(target, ibdev);
+		count += match(target, arg);
 	}
 	closedir(dir);
 	return count;
+}
+
+static bool contains(const char *target, const char *needle)
+{
+	return strstr(target, needle) != NULL;
+}
+
+int count_fds(const char *needle)
+{
+	return count_open_fds(contains, needle);
+}
+
+int count_verbs_contexts(const char *ibdev)
+{
+	return count_open_fds(uverbs_of, ibdev);
+}
+
+/* ---- unreliable datagrams: receives behind a GRH slot --------------- */
+
+void ud_post_recvs(struct side *s)
+{
+	int i;
+
+	for (i = 0; i < RECV_SLOTS; i++) {
+		struct ual_sge sge = sge_at(s, (size_t)i * UD_SLOT, UD_SLOT);
+
+		if (ual_post_recv(s->ep, &sge, 1, (uint64_t)i))
+			die("post UD recv");
+	}
+}
+
+void ud_send(struct side *s, struct ual_ah *ah, uint32_t qpn, uint32_t qkey,
+	     const char *text)
+{
+	struct ual_sge sge = sge_at(s, R_SEND * REGION, MSG_LEN);
+	int rc;
+
+	snprintf((char *)s->buf + R_SEND * REGION, MSG_LEN, "%s", text);
+	rc = ual_post_send_ud(s->ep, &sge, 1, ah, qpn, qkey, 9, UAL_POST_SIGNALED);
+	if (rc)
+		die("post UD send: %s", strerror(-rc));
+	wait_wc(s->scq);
+}
+
+const char *ud_recv(struct side *s, struct ual_wc *wc)
+{
+	*wc = wait_wc(s->rcq);
+	say("UD receive: src_qp %u slid %u sl %u%s", wc->src_qp, wc->slid, wc->sl,
+	    (wc->flags & UAL_WC_WITH_GRH) ? ", GRH" : "");
+	return (const char *)s->buf + wc->context * UD_SLOT + UAL_UD_GRH_LEN;
 }

@@ -100,6 +100,11 @@ void server_accept(struct side *s, struct ual_conn_req *req);
 void finish_disconnect(struct side *s, bool initiator);
 void client_connect(struct side *s, uint32_t retries);
 void expect_msg(struct side *s, const char *want);
+void ud_post_recvs(struct side *s);
+void ud_send(struct side *s, struct ual_ah *ah, uint32_t qpn, uint32_t qkey,
+	     const char *text);
+/* Waits for a datagram; returns its payload (after the GRH slot). */
+const char *ud_recv(struct side *s, struct ual_wc *wc);
 /* Open fds of this process whose target contains @needle ("uverbs"). */
 int count_fds(const char *needle);
 /* Verbs contexts (open /dev/infiniband/uverbsN) of device @ibdev. */

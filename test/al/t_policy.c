@@ -535,38 +535,8 @@ int policy_client_vanish(struct side *s)
 
 /* ---- udsvc: UD service request without an endpoint ----------------------- */
 
-static void udsvc_post_recvs(struct side *s)
-{
-	int i;
 
-	for (i = 0; i < RECV_SLOTS; i++) {
-		struct ual_sge sge = sge_at(s, (size_t)i * UD_SLOT, UD_SLOT);
 
-		if (ual_post_recv(s->ep, &sge, 1, (uint64_t)i))
-			die("post UD recv");
-	}
-}
-
-static void udsvc_send(struct side *s, struct ual_ah *ah, uint32_t qpn,
-		       uint32_t qkey, const char *text)
-{
-	struct ual_sge sge = sge_at(s, R_SEND * REGION, MSG_LEN);
-	int rc;
-
-	snprintf((char *)s->buf + R_SEND * REGION, MSG_LEN, "%s", text);
-	rc = ual_post_send_ud(s->ep, &sge, 1, ah, qpn, qkey, 9, UAL_POST_SIGNALED);
-	if (rc)
-		die("post UD send: %s", strerror(-rc));
-	wait_wc(s->scq);
-}
-
-static const char *udsvc_recv(struct side *s, struct ual_wc *wc)
-{
-	*wc = wait_wc(s->rcq);
-	say("UD receive: src_qp %u slid %u sl %u%s", wc->src_qp, wc->slid, wc->sl,
-	    (wc->flags & UAL_WC_WITH_GRH) ? ", GRH" : "");
-	return (const char *)s->buf + wc->context * UD_SLOT + UAL_UD_GRH_LEN;
-}
 
 int policy_server_udsvc(struct side *s)
 {
@@ -578,7 +548,7 @@ int policy_server_udsvc(struct side *s)
 	struct ual_wc wc;
 
 	s->ep = make_ep(s, UAL_EP_UD, 16);
-	udsvc_post_recvs(s);
+	ud_post_recvs(s);
 	ls = start_listen(s, UAL_EP_UD);
 	ev = expect(s, UAL_EVENT_UD_REQUEST);
 	if (ev.private_data_len < s->attr.pdata.ud_resolve ||
@@ -590,11 +560,11 @@ int policy_server_udsvc(struct side *s)
 		die("ud_reply limit %u", s->attr.pdata.ud_reply);
 	fill(reply, sizeof(reply), 6);
 	check(ual_accept(ev.req, s->ep, reply, sizeof(reply), &e), &e, "ual_accept (UD)");
-	if (strcmp(udsvc_recv(s, &wc), "ud-ping"))
+	if (strcmp(ud_recv(s, &wc), "ud-ping"))
 		die("UD message wrong");
 	check(ual_ah_create_from_wc(s->ep, &wc, s->buf + wc.context * UD_SLOT, &ah, &e),
 	      &e, "ual_ah_create_from_wc");
-	udsvc_send(s, ah, wc.src_qp, UDP_QKEY, "ud-pong");
+	ud_send(s, ah, wc.src_qp, UDP_QKEY, "ud-pong");
 	say("UD ping answered");
 	ual_ah_destroy(ah);
 	ual_listener_destroy(ls);
@@ -675,9 +645,9 @@ int policy_client_udsvc(struct side *s)
 	ev = udsvc_resolve(s, q);
 	check(ual_ah_create(s->dev, &ev.ah_attr, &ah, &e), &e, "ual_ah_create");
 	s->ep = make_ep(s, UAL_EP_UD, 16);
-	udsvc_post_recvs(s);
-	udsvc_send(s, ah, ev.remote_qpn, ev.remote_qkey, "ud-ping");
-	if (strcmp(udsvc_recv(s, &wc), "ud-pong"))
+	ud_post_recvs(s);
+	ud_send(s, ah, ev.remote_qpn, ev.remote_qkey, "ud-ping");
+	if (strcmp(ud_recv(s, &wc), "ud-pong"))
 		die("UD reply wrong");
 	say("UD exchange through an AH made from the resolved attributes ok");
 	ual_ah_destroy(ah);

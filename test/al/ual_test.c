@@ -669,36 +669,6 @@ static bool ud_unsupported(struct side *s)
 	return true;
 }
 
-static void ud_post_recvs(struct side *s)
-{
-	int i;
-
-	for (i = 0; i < RECV_SLOTS; i++) {
-		struct ual_sge sge = sge_at(s, (size_t)i * UD_SLOT, UD_SLOT);
-
-		if (ual_post_recv(s->ep, &sge, 1, (uint64_t)i))
-			die("post UD recv");
-	}
-}
-
-static void ud_send(struct side *s, struct ual_ah *ah, uint32_t qpn,
-		    uint32_t qkey, const char *text)
-{
-	struct ual_sge sge = sge_at(s, R_SEND * REGION, MSG_LEN);
-	int rc;
-
-	snprintf((char *)s->buf + R_SEND * REGION, MSG_LEN, "%s", text);
-	rc = ual_post_send_ud(s->ep, &sge, 1, ah, qpn, qkey, 9, UAL_POST_SIGNALED);
-	if (rc)
-		die("post UD send: %s", strerror(-rc));
-	wait_wc(s->scq);
-}
-
-static const char *ud_recv(struct side *s, struct ual_wc *wc)
-{
-	*wc = wait_wc(s->rcq);
-	return (const char *)s->buf + wc->context * UD_SLOT + UAL_UD_GRH_LEN;
-}
 
 static int run_server_ud(struct side *s)
 {
