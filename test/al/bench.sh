@@ -63,7 +63,11 @@ run_pair()	# OUTFILE SERVER_CMD... -- CLIENT_CMD...
 		wait "$pid"
 		return 1
 	fi
-	ns "$C_NS" taskset -c 1 "$@" >"$file" 2>&1 || echo "client failed: $(cat "$file")" >&2
+	# A stalled pair costs at most this bound, not the whole guest run.
+	if ! ns "$C_NS" taskset -c 1 timeout 300 "$@" >"$file" 2>&1; then
+		echo "client failed or stalled (300 s): $(cat "$file")" >&2
+		kill "$pid" 2>/dev/null
+	fi
 	wait "$pid"
 }
 
