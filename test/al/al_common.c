@@ -432,3 +432,20 @@ const char *ud_recv(struct side *s, struct ual_wc *wc)
 	    (wc->flags & UAL_WC_WITH_GRH) ? ", GRH" : "");
 	return (const char *)s->buf + wc->context * UD_SLOT + UAL_UD_GRH_LEN;
 }
+
+/* Waits for "ud-ping" and answers its sender through an AH made from it. */
+void ud_answer_ping(struct side *s)
+{
+	struct ual_error e;
+	struct ual_ah *ah;
+	struct ual_wc wc;
+	const char *msg = ud_recv(s, &wc);
+
+	if (strcmp(msg, "ud-ping"))
+		die("UD message '%s'", msg);
+	check(ual_ah_create_from_wc(s->ep, &wc, s->buf + wc.context * UD_SLOT, &ah, &e),
+	      &e, "ual_ah_create_from_wc");
+	ud_send(s, ah, wc.src_qp, UDP_QKEY, "ud-pong");
+	say("UD ping answered");
+	ual_ah_destroy(ah);
+}

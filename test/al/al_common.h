@@ -105,6 +105,7 @@ void ud_send(struct side *s, struct ual_ah *ah, uint32_t qpn, uint32_t qkey,
 	     const char *text);
 /* Waits for a datagram; returns its payload (after the GRH slot). */
 const char *ud_recv(struct side *s, struct ual_wc *wc);
+void ud_answer_ping(struct side *s);
 /* Open fds of this process whose target contains @needle ("uverbs"). */
 int count_fds(const char *needle);
 /* Verbs contexts (open /dev/infiniband/uverbsN) of device @ibdev. */

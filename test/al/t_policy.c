@@ -544,8 +544,6 @@ int policy_server_udsvc(struct side *s)
 	struct ual_listener *ls;
 	struct ual_event ev;
 	struct ual_error e;
-	struct ual_ah *ah;
-	struct ual_wc wc;
 
 	s->ep = make_ep(s, UAL_EP_UD, 16);
 	ud_post_recvs(s);
@@ -560,13 +558,7 @@ int policy_server_udsvc(struct side *s)
 		die("ud_reply limit %u", s->attr.pdata.ud_reply);
 	fill(reply, sizeof(reply), 6);
 	check(ual_accept(ev.req, s->ep, reply, sizeof(reply), &e), &e, "ual_accept (UD)");
-	if (strcmp(ud_recv(s, &wc), "ud-ping"))
-		die("UD message wrong");
-	check(ual_ah_create_from_wc(s->ep, &wc, s->buf + wc.context * UD_SLOT, &ah, &e),
-	      &e, "ual_ah_create_from_wc");
-	ud_send(s, ah, wc.src_qp, UDP_QKEY, "ud-pong");
-	say("UD ping answered");
-	ual_ah_destroy(ah);
+	ud_answer_ping(s);
 	ual_listener_destroy(ls);
 	return 0;
 }

@@ -669,15 +669,11 @@ static bool ud_unsupported(struct side *s)
 	return true;
 }
 
-
 static int run_server_ud(struct side *s)
 {
 	struct ual_listener *ls;
 	struct ual_event ev;
 	struct ual_error e;
-	struct ual_ah *ah;
-	struct ual_wc wc;
-	const char *msg;
 
 	if (ud_unsupported(s))
 		return 0;
@@ -686,14 +682,7 @@ static int run_server_ud(struct side *s)
 	ls = start_listen(s, UAL_EP_UD);
 	ev = expect(s, UAL_EVENT_UD_REQUEST);
 	check(ual_accept(ev.req, s->ep, NULL, 0, &e), &e, "ual_accept (UD)");
-	msg = ud_recv(s, &wc);
-	if (strcmp(msg, "ud-ping"))
-		die("UD message '%s'", msg);
-	check(ual_ah_create_from_wc(s->ep, &wc, s->buf + wc.context * UD_SLOT, &ah, &e),
-	      &e, "ual_ah_create_from_wc");
-	ud_send(s, ah, wc.src_qp, UDP_QKEY, "ud-pong");
-	say("UD ping answered");
-	ual_ah_destroy(ah);
+	ud_answer_ping(s);
 	ual_listener_destroy(ls);
 	return 0;
 }
