@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only */
+/*
+ * dapl.h - the uDAPL provider's private header: the object header every
+ * DAT handle starts with, handle validation, status conversion and the
+ * objects the families share.
+ *
+ * The provider is a shim over the access layer (include/ual/ual.h): it
+ * translates names, handles, attributes, events and status codes, and
+ * keeps no connection state machine of its own.  It is split by DAT
+ * object family (ia, pz, lmr, rmr, evd, cno, ep, cm, srq, dto); each
+ * family file fills its slots of the dispatch table with dapl_<family>_ops().
+ */
+#ifndef DAPL_DAPL_H
+#define DAPL_DAPL_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <dat2/udat.h>
+#include <dat2/udat_redirection.h>
+#include <ual/ual.h>
+
+/* An error return: the error class bit with @type and @subtype. */
+#define DAT_ERROR(type, subtype) \
+	((DAT_RETURN)(DAT_CLASS_ERROR | (DAT_UINT32)(type) | (DAT_UINT32)(subtype)))
+
+/*
+ * Every object begins with this header.  libdat2 dispatches through the
+ * first word (DAT_HANDLE_TO_PROVIDER), so @provider must stay first and
+ * stays valid after the object is freed: object memory is type-stable
+ * (handle.c), so a freed handle reads a FREED magic, never unmapped memory.
+ */
+struct dapl_hdr {
+	DAT_PROVIDER		*provider;	/* must be first */
+	uint32_t		magic;		/* the type's magic while live */
+	DAT_HANDLE_TYPE		type;
+	struct dapl_ia		*ia;		/* owner; the IA itself for an IA */
+	DAT_CONTEXT		context;	/* dat_set_consumer_context */
+	struct dapl_hdr		*prev, *next;	/* in the owner's object list */
+	struct dapl_hdr		*free_next;	/* in the type's free queue */
+};
+
+/* Magic numbers of live objects (OFA's values, handy in a debugger). */
+enum dapl_magic {
+	DAPL_MAGIC_IA	= 0xCafeF00d,
+	DAPL_MAGIC_EVD	= 0xFeedFace,
+	DAPL_MAGIC_EP	= 0xDeadBabe,
+	DAPL_MAGIC_LMR	= 0xBeefCafe,
+	DAPL_MAGIC_RMR	= 0xABadCafe,
+	DAPL_MAGIC_PZ	= 0xDeafBeef,
+	DAPL_MAGIC_PSP	= 0xBeadeD0c,
+	DAPL_MAGIC_RSP	= 0xFab4Feed,
+	DAPL_MAGIC_SRQ	= 0xC001Babe,
+	DAPL_MAGIC_CR	= 0xBe12Cee1,
+	DAPL_MAGIC_CNO	= 0xDeadF00d,
+	DAPL_MAGIC_CSP	= 0xC5B0C5B0,
+	DAPL_MAGIC_FREED = 0xFFFFFFFF,
+};
+
+/* ---- handle.c: type-stable objects and handle checks ------------------ */
+
+/*
+ * Allocates a zeroed object of @size bytes (the same size for every call
+ * with one @type) with its header filled, linked into @ia's object list
+ * (unless @ia is NULL: the IA itself links nothing).  NULL on ENOMEM.
+ */
+void *dapl_obj_alloc(DAT_PROVIDER *provider, DAT_HANDLE_TYPE type,
+		     size_t size, struct dapl_ia *ia);
+/* Marks @obj freed, unlinks it from its IA and queues it for reuse. */
+void dapl_obj_free(void *obj);
+/*
+ * The object behind @h when it is a live object of @type, else NULL.
+ * Safe for NULL, freed and wrong-type handles of this provider.
+ */
+void *dapl_obj_get(DAT_HANDLE h, DAT_HANDLE_TYPE type);
+/* The header of any live object of this provider, else NULL. */
+struct dapl_hdr *dapl_hdr_get(DAT_HANDLE h);
+/* DAT_INVALID_HANDLE with the subtype naming @type (DAT_INVALID_HANDLE_EP...). */
+DAT_RETURN dapl_bad_handle(DAT_HANDLE_TYPE type);
+/* "EP", "LMR", ... for messages. */
+const char *dapl_type_name(DAT_HANDLE_TYPE type);
+/* Slots: set/get_consumer_context, get_handle_type. */
+void dapl_handle_ops(DAT_PROVIDER *p);
+
+/* ---- status.c: access-layer errors as DAT return codes ---------------- */
+
+/* A negative errno from the layer as a DAT_RETURN (see doc/dapl.md). */
+DAT_RETURN dapl_status_from_errno(int neg_errno);
+/* Logs @err (one line, DAPL_DBG_TYPE error class) and converts it. */
+DAT_RETURN dapl_status_log(const char *call, int neg_errno,
+			   const struct ual_error *err);
+
+/* ---- log.c: DAPL_DBG_TYPE / DAPL_DBG_DEST ----------------------------- */
+
+enum dapl_dbg {				/* OFA's bits, dapl.md section 4 */
+	DAPL_DBG_ERR		= 0x0001,
+	DAPL_DBG_WARN		= 0x0002,
+	DAPL_DBG_EVD		= 0x0004,
+	DAPL_DBG_CM		= 0x0008,
+	DAPL_DBG_EP		= 0x0010,
+	DAPL_DBG_UTIL		= 0x0020,
+	DAPL_DBG_CALLBACK	= 0x0040,
+	DAPL_DBG_DTO_COMP_ERR	= 0x0080,
+	DAPL_DBG_API		= 0x0100,
+	DAPL_DBG_RTN		= 0x0200,
+	DAPL_DBG_EXCEPTION	= 0x0400,
+	DAPL_DBG_SRQ		= 0x0800,
+};
+
+void dapl_log(unsigned int cls, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+bool dapl_log_on(unsigned int cls);
+
+/* ---- provider.c ------------------------------------------------------ */
+
+/*
+ * One registered IA name (one dat.conf line): its dispatch table and how
+ * to open its device.  Never freed while the library is loaded, because
+ * stale handles still point at the table.
+ */
+struct dapl_provider {
+	DAT_PROVIDER		table;		/* must be first */
+	DAT_PROVIDER_INFO	info;
+	char			spec[256];	/* ual_device_open spec */
+	char			ia_params[256];	/* as in dat.conf */
+	bool			registered;
+};
+
+/* The dapl_provider a table belongs to. */
+static inline struct dapl_provider *dapl_provider_of(DAT_PROVIDER *t)
+{
+	return (struct dapl_provider *)t;
+}
+
+/*
+ * Turns dat.conf ia_params ("netdev port", "rxe0 1", an address, a host
+ * name) into a ual_device_open spec; -EINVAL for what cannot be one.
+ */
+int dapl_ia_params_to_spec(const char *ia_params, char *spec, size_t len);
+/*
+ * The registered provider of IA name @name (the registry calls
+ * ia_open_func without its table, so ia_open looks it up), or NULL.
+ */
+struct dapl_provider *dapl_provider_find(const char *name);
+
+/* The entry points the registry dlsym()s (exported, DAPL_CMA_2.0). */
+void DAT_API dat_provider_init(const DAT_PROVIDER_INFO *info,
+			       const char *ia_params);
+void DAT_API dat_provider_fini(const DAT_PROVIDER_INFO *info);
+
+/* ---- ia.c ------------------------------------------------------------- */
+
+struct dapl_ia {
+	struct dapl_hdr		hdr;
+	struct ual_device	*dev;
+	struct sockaddr_storage	local;		/* the IA address */
+	struct ual_device_attr	attr;
+	struct dapl_evd		*async_evd;
+	bool			async_evd_ours;	/* created by dat_ia_open */
+	pthread_mutex_t		lock;		/* the object list */
+	struct dapl_hdr		objects;	/* list head (not an object) */
+};
+
+/* Links/unlinks an object into its IA's list (under ia->lock). */
+void dapl_ia_link(struct dapl_ia *ia, struct dapl_hdr *h);
+void dapl_ia_unlink(struct dapl_ia *ia, struct dapl_hdr *h);
+void dapl_ia_ops(DAT_PROVIDER *p);
+/*
+ * Each family registers how to free one of its objects; an abrupt
+ * dat_ia_close frees what the consumer left, users before what they use
+ * (CR, EP, PSP, RSP, CSP, RMR, SRQ, LMR, PZ, EVD, CNO).
+ */
+void dapl_register_destructor(DAT_HANDLE_TYPE type,
+			      void (*fn)(struct dapl_hdr *));
+
+/* ---- pz.c ------------------------------------------------------------- */
+
+struct dapl_pz {
+	struct dapl_hdr		hdr;
+	struct ual_device	*pd;		/* a further PD of the IA's scope */
+	int			refs;		/* LMRs, RMRs, EPs, SRQs using it */
+};
+
+void dapl_pz_ops(DAT_PROVIDER *p);
+
+/* ---- lmr.c ------------------------------------------------------------ */
+
+struct dapl_lmr {
+	struct dapl_hdr		hdr;
+	struct dapl_pz		*pz;
+	struct ual_mr		*mr;
+	DAT_MEM_TYPE		mem_type;
+	DAT_REGION_DESCRIPTION	region;
+	DAT_VLEN		length;
+	DAT_MEM_PRIV_FLAGS	priv;
+	DAT_VA_TYPE		va_type;
+	int			refs;		/* RMR binds using it */
+};
+
+void dapl_lmr_ops(DAT_PROVIDER *p);
+
+/* ---- evd.c (shared contract: EP, CM and DTO code use these) ----------- */
+
+/*
+ * An EVD is backed by a layer CQ (DTO and RMR-bind streams) or a layer
+ * event queue (connection, CR, async and software streams); a DTO EVD
+ * that also takes software events has both.  @cq/@eq are NULL when
+ * absent.
+ */
+struct dapl_evd {
+	struct dapl_hdr		hdr;
+	DAT_EVD_FLAGS		flags;
+	DAT_COUNT		qlen;
+	struct ual_cq		*cq;
+	struct ual_eq		*eq;
+	struct dapl_cno		*cno;
+	int			refs;		/* EPs, PSPs, RSPs using it */
+	/* further fields belong to evd.c */
+	void			*priv;
+};
+
+/*
+ * The IA's async EVD when the consumer passed none to dat_ia_open (evd.c):
+ * an EVD of @qlen async events that is freed with the IA.
+ */
+DAT_RETURN dapl_evd_create_async(struct dapl_ia *ia, DAT_COUNT qlen,
+				 struct dapl_evd **evd);
+/* Frees an EVD created by dapl_evd_create_async. */
+void dapl_evd_free_async(struct dapl_evd *evd);
+
+/* ---- pending.c: calls whose family has not landed --------------------- */
+
+/* Logs once per call name and returns DAT_NOT_IMPLEMENTED. */
+DAT_RETURN dapl_pending(const char *call);
+void dapl_pending_ops(DAT_PROVIDER *p);
+
+/* The IB extension entry point (dapl_extensions, exported). */
+DAT_RETURN dapl_extensions(DAT_HANDLE h, DAT_EXTENDED_OP op, va_list args);
+
+#endif /* DAPL_DAPL_H */

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+/*
+ * LMR: a registered region (ual_mr_reg) in a PZ.  DAT_MEM_TYPE_VIRTUAL
+ * registers the consumer's range; DAT_MEM_TYPE_LMR registers the range of
+ * an existing LMR again (possibly in another PZ).  The lmr_context is the
+ * local key, the rmr_context the remote key.
+ */
+#include <errno.h>
+
+#include "dapl.h"
+
+DAT_RETURN DAT_API dats_get_ia_handle(DAT_IA_HANDLE handle, DAT_IA_HANDLE *out);
+
+static unsigned int access_of(DAT_MEM_PRIV_FLAGS priv)
+{
+	unsigned int a = 0;
+
+	if (priv & DAT_MEM_PRIV_LOCAL_WRITE_FLAG)
+		a |= UAL_ACCESS_LOCAL_WRITE;
+	if (priv & DAT_MEM_PRIV_REMOTE_WRITE_FLAG)
+		a |= UAL_ACCESS_REMOTE_WRITE | UAL_ACCESS_LOCAL_WRITE;
+	if (priv & DAT_MEM_PRIV_REMOTE_READ_FLAG)
+		a |= UAL_ACCESS_REMOTE_READ;
+	return a;
+}
+
+/* The range to register for @type/@region, or an error. */
+static DAT_RETURN region_range(DAT_MEM_TYPE type, DAT_REGION_DESCRIPTION region,
+			       DAT_VLEN *len, void **addr)
+{
+	struct dapl_lmr *src;
+
+	switch (type) {
+	case DAT_MEM_TYPE_VIRTUAL:
+		*addr = region.for_va;
+		if (!*addr)
+			return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG3);
+		return DAT_SUCCESS;
+	case DAT_MEM_TYPE_LMR:
+		src = dapl_obj_get(region.for_lmr_handle, DAT_HANDLE_TYPE_LMR);
+		if (!src)
+			return dapl_bad_handle(DAT_HANDLE_TYPE_LMR);
+		*addr = src->region.for_va;
+		*len = src->length;
+		return DAT_SUCCESS;
+	case DAT_MEM_TYPE_SHARED_VIRTUAL:
+		dapl_log(DAPL_DBG_WARN,
+			 "dat_lmr_create: DAT_MEM_TYPE_SHARED_VIRTUAL is not supported (no cross-process region sharing on Linux verbs)");
+		return DAT_ERROR(DAT_NOT_IMPLEMENTED, DAT_NO_SUBTYPE);
+	default:
+		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG2);
+	}
+}
+
+static DAT_RETURN DAT_API lmr_create(DAT_IA_HANDLE ia_handle, DAT_MEM_TYPE type,
+				     DAT_REGION_DESCRIPTION region, DAT_VLEN len,
+				     DAT_PZ_HANDLE pz_handle, DAT_MEM_PRIV_FLAGS priv,
+				     DAT_VA_TYPE va_type, DAT_LMR_HANDLE *out,
+				     DAT_LMR_CONTEXT *lmr_context,
+				     DAT_RMR_CONTEXT *rmr_context,
+				     DAT_VLEN *reg_len, DAT_VADDR *reg_addr)
+{
+	struct dapl_ia *ia = dapl_obj_get(ia_handle, DAT_HANDLE_TYPE_IA);
+	struct dapl_pz *pz = dapl_obj_get(pz_handle, DAT_HANDLE_TYPE_PZ);
+	struct ual_error err = { 0 };
+	struct dapl_lmr *lmr;
+	DAT_RETURN ret;
+	void *addr = NULL;
+	int rc;
+
+	if (!ia)
+		return dapl_bad_handle(DAT_HANDLE_TYPE_IA);
+	if (!pz || pz->hdr.ia != ia)
+		return dapl_bad_handle(DAT_HANDLE_TYPE_PZ);
+	if (!out)
+		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG8);
+	if (va_type != DAT_VA_TYPE_VA) {
+		dapl_log(DAPL_DBG_WARN,
+			 "dat_lmr_create: zero-based addressing (DAT_VA_TYPE_ZB) is not supported");
+		return DAT_ERROR(DAT_NOT_IMPLEMENTED, DAT_NO_SUBTYPE);
+	}
+	ret = region_range(type, region, &len, &addr);
+	if (ret != DAT_SUCCESS)
+		return ret;
+	if (!len)
+		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG4);
+
+	lmr = dapl_obj_alloc(ia->hdr.provider, DAT_HANDLE_TYPE_LMR, sizeof(*lmr), ia);
+	if (!lmr)
+		return DAT_ERROR(DAT_INSUFFICIENT_RESOURCES, DAT_RESOURCE_MEMORY);
+	rc = ual_mr_reg(pz->pd, addr, len, access_of(priv), &lmr->mr, &err);
+	if (rc) {
+		dapl_obj_free(lmr);
+		return dapl_status_log("dat_lmr_create", rc, &err);
+	}
+	lmr->pz = pz;
+	__atomic_add_fetch(&pz->refs, 1, __ATOMIC_ACQ_REL);
+	lmr->mem_type = type;
+	lmr->region.for_va = addr;
+	lmr->length = len;
+	lmr->priv = priv;
+	lmr->va_type = va_type;
+	*out = lmr;
+	if (lmr_context)
+		*lmr_context = ual_mr_lkey(lmr->mr);
+	if (rmr_context)
+		*rmr_context = ual_mr_rkey(lmr->mr);
+	if (reg_len)
+		*reg_len = len;
+	if (reg_addr)
+		*reg_addr = (DAT_VADDR)(uintptr_t)addr;
+	return DAT_SUCCESS;
+}
+
+static void lmr_destroy(struct dapl_lmr *lmr)
+{
+	ual_mr_dereg(lmr->mr, NULL);
+	__atomic_sub_fetch(&lmr->pz->refs, 1, __ATOMIC_ACQ_REL);
+	dapl_obj_free(lmr);
+}
+
+static void lmr_destructor(struct dapl_hdr *h)
+{
+	lmr_destroy((struct dapl_lmr *)h);
+}
+
+static DAT_RETURN DAT_API lmr_free(DAT_LMR_HANDLE handle)
+{
+	struct dapl_lmr *lmr = dapl_obj_get(handle, DAT_HANDLE_TYPE_LMR);
+
+	if (!lmr)
+		return dapl_bad_handle(DAT_HANDLE_TYPE_LMR);
+	if (__atomic_load_n(&lmr->refs, __ATOMIC_ACQUIRE))
+		return DAT_ERROR(DAT_INVALID_STATE, DAT_INVALID_STATE_LMR_IN_USE);
+	lmr_destroy(lmr);
+	return DAT_SUCCESS;
+}
+
+static DAT_RETURN DAT_API lmr_query(DAT_LMR_HANDLE handle, DAT_LMR_PARAM_MASK mask,
+				    DAT_LMR_PARAM *param)
+{
+	struct dapl_lmr *lmr = dapl_obj_get(handle, DAT_HANDLE_TYPE_LMR);
+
+	if (!lmr)
+		return dapl_bad_handle(DAT_HANDLE_TYPE_LMR);
+	if (!param)
+		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG3);
+	(void)mask;	/* every field is cheap: fill them all */
+	dats_get_ia_handle(lmr->hdr.ia, &param->ia_handle);
+	param->mem_type = lmr->mem_type;
+	param->region_desc = lmr->region;
+	param->length = lmr->length;
+	param->pz_handle = lmr->pz;
+	param->mem_priv = lmr->priv;
+	param->va_type = lmr->va_type;
+	param->lmr_context = ual_mr_lkey(lmr->mr);
+	param->rmr_context = ual_mr_rkey(lmr->mr);
+	param->registered_size = lmr->length;
+	param->registered_address = (DAT_VADDR)(uintptr_t)lmr->region.for_va;
+	return DAT_SUCCESS;
+}
+
+void dapl_lmr_ops(DAT_PROVIDER *p)
+{
+	p->lmr_create_func = lmr_create;
+	p->lmr_query_func = lmr_query;
+	p->lmr_free_func = lmr_free;
+	dapl_register_destructor(DAT_HANDLE_TYPE_LMR, lmr_destructor);
+}
