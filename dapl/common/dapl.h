@@ -201,13 +201,13 @@ struct dapl_lmr {
 
 void dapl_lmr_ops(DAT_PROVIDER *p);
 
-/* ---- evd.c (shared contract: EP, CM and DTO code use these) ----------- */
+/* ---- evd.c (shared contract: EP, CM, DTO, CNO and SRQ code use these) -- */
 
 /*
  * An EVD is backed by a layer CQ (DTO and RMR-bind streams) or a layer
  * event queue (connection, CR, async and software streams); a DTO EVD
  * that also takes software events has both.  @cq/@eq are NULL when
- * absent.
+ * absent.  Fields after @priv belong to evd.c.
  */
 struct dapl_evd {
 	struct dapl_hdr		hdr;
@@ -215,11 +215,50 @@ struct dapl_evd {
 	DAT_COUNT		qlen;
 	struct ual_cq		*cq;
 	struct ual_eq		*eq;
-	struct dapl_cno		*cno;
-	int			refs;		/* EPs, PSPs, RSPs using it */
-	/* further fields belong to evd.c */
+	struct dapl_cno		*cno;		/* set by dat_evd_create/modify_cno */
+	int			refs;		/* EPs, PSPs, RSPs, SRQs using it */
 	void			*priv;
 };
+
+/*
+ * For the CNO (cno.c): the fds that poll readable when @evd may have an
+ * event (at most 2: its CQ fd, its queue fd), after arming the CQ so the
+ * next completion wakes it; returns how many were written to @fds.
+ */
+int dapl_evd_arm_fds(struct dapl_evd *evd, int *fds, int max);
+/* True when @evd has an event ready (a completion or a queued event). */
+bool dapl_evd_ready(struct dapl_evd *evd);
+/* Acknowledges a wake-up of @evd's CQ fd (after poll said readable). */
+void dapl_evd_ack(struct dapl_evd *evd);
+
+/* ---- ep.c (shared contract: CM, DTO, RMR and SRQ code use these) ------ */
+
+struct dapl_ep {
+	struct dapl_hdr		hdr;
+	struct ual_ep		*ep;
+	struct dapl_pz		*pz;
+	struct dapl_evd		*recv_evd, *request_evd, *connect_evd;
+	struct dapl_srq		*srq;
+	DAT_EP_ATTR		attr;
+	void			*priv;		/* ep.c's */
+};
+
+/* ---- srq.c (shared contract) ------------------------------------------ */
+
+struct dapl_srq {
+	struct dapl_hdr		hdr;
+	struct ual_srq		*srq;
+	struct dapl_pz		*pz;
+	DAT_SRQ_ATTR		attr;
+	int			refs;		/* EPs using it */
+	void			*priv;		/* srq.c's */
+};
+
+/* ---- cno.c ------------------------------------------------------------ */
+
+struct dapl_cno;
+/* Wakes the CNO's waiter because @evd got an event (evd.c calls it). */
+void dapl_cno_notify(struct dapl_cno *cno, struct dapl_evd *evd);
 
 /*
  * The IA's async EVD when the consumer passed none to dat_ia_open (evd.c):
