@@ -64,6 +64,7 @@ int ual_cq_create(struct ual_device *dev, int depth, void *context,
 		ual_err_set(err, errnum, "ibv_create_cq",
 			    "%d entries (device maximum %u)", depth,
 			    dev->attr.max_cqe);
+		ual_device_queue_memlock(dev, errnum, "a CQ", (uint32_t)depth, err);
 		goto err_channel;
 	}
 	ual_device_siw_account(dev, false, (int)cq->siw_pages);
@@ -218,6 +219,7 @@ int ual_cq_resize(struct ual_cq *cq, int depth, struct ual_error *err)
 		ual_err_set(err, ret, "ibv_resize_cq",
 			    "%d entries (now %d; fewer than the completions still queued is refused)",
 			    depth, cq->cq->cqe);
+		ual_device_queue_memlock(dev, ret, "a CQ", (uint32_t)depth, err);
 		ual_err_context(err, dev->attr.name, NULL);
 		return -ret;
 	}

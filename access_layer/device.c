@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "ual_internal.h"
@@ -170,42 +169,6 @@ static int resolve_spec(const char *text, struct probe_result *r,
 	}
 }
 
-static uint64_t memlock_threshold(void)
-{
-	const char *env = getenv("UAL_MEMLOCK_MIN");
-
-	if (env && *env)
-		return strtoull(env, NULL, 0);
-	return UAL_DEFAULT_MEMLOCK_MIN;
-}
-
-/*
- * Raise the soft limit to the hard one ourselves (batch systems often
- * leave them apart); if it is still small, refuse now with a message
- * that names the fix, instead of failing later in "ibv_create_cq".
- */
-static int check_memlock(struct ual_error *err, uint64_t *limit)
-{
-	struct rlimit rl;
-	uint64_t need = memlock_threshold();
-
-	if (getrlimit(RLIMIT_MEMLOCK, &rl))
-		return 0;
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_MEMLOCK, &rl);
-		getrlimit(RLIMIT_MEMLOCK, &rl);
-	}
-	*limit = rl.rlim_cur == RLIM_INFINITY ? ~0ULL : rl.rlim_cur;
-	if (!need || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
-		return 0;
-	ual_err_set(err, ENOMEM, "RLIMIT_MEMLOCK check", NULL);
-	if (err)
-		ual_memlock_hint(err->detail, sizeof(err->detail),
-				 (unsigned long long)rl.rlim_cur);
-	return -ENOMEM;
-}
-
 static enum ual_transport port_transport(struct ibv_context *verbs,
 					 uint8_t port,
 					 const struct ibv_port_attr *pa)
@@ -302,6 +265,26 @@ void ual_device_fill_attr(struct ual_device *dev, uint8_t port)
 	a->num_ports = da.phys_port_cnt;
 	ual_pdata_limits(a->transport, &a->pdata);
 	a->max_inline = dev->hca->max_inline;
+}
+
+enum ual_memlock_rules ual_device_memlock_rules(const struct ual_device *dev)
+{
+	return dev->siw ? UAL_MEMLOCK_SIW : UAL_MEMLOCK_CORE;
+}
+
+void ual_device_queue_memlock(struct ual_device *dev, int errnum,
+			      const char *what, uint32_t entries,
+			      struct ual_error *err)
+{
+	char desc[64];
+
+	/* rxe and siw queues are kernel memory the limit does not count. */
+	if (dev->siw || ual_device_is_rxe(dev))
+		return;
+	snprintf(desc, sizeof(desc), "%s of %u entries", what, entries);
+	ual_memlock_blame(err, errnum,
+			  ual_memlock_queue_bytes(entries, dev->page_size),
+			  true, desc, ual_device_memlock_rules(dev));
 }
 
 void ual_device_siw_account(struct ual_device *dev, bool qp, int pages)
@@ -542,7 +525,7 @@ int ual_device_open(const char *spec, struct ual_device **out,
 	struct probe_result r;
 	struct ual_device *dev;
 	struct ual_hca *hca;
-	uint64_t limit = ~0ULL;
+	uint64_t limit;
 	int ret;
 
 	if (err)
@@ -550,9 +533,11 @@ int ual_device_open(const char *spec, struct ual_device **out,
 	if (!spec || !out)
 		return ual_err_set(err, EINVAL, "ual_device_open",
 				   "a device spec and a place for the device are required");
-	ret = check_memlock(err, &limit);
-	if (ret)
-		return ret;
+	/*
+	 * Never a reason to refuse: how much the consumer will register is
+	 * unknown here.  A registration the limit refuses says so itself.
+	 */
+	limit = ual_memlock_raise();
 	ret = resolve_spec(spec, &r, err);
 	if (ret)
 		return ret;

@@ -181,6 +181,8 @@ static int ep_create_qp(struct ual_ep *ep, struct ual_error *err)
 			    c->max_send_wr, c->max_send_sge, c->max_recv_wr,
 			    c->max_recv_sge, c->max_inline_data,
 			    ep->dev->attr.max_qp_wr, ep->dev->attr.max_sge);
+		ual_device_queue_memlock(ep->dev, ret, "a QP",
+					 c->max_send_wr + c->max_recv_wr, err);
 		ual_err_context(err, ep->dev->attr.name, NULL);
 		return -ret;
 	}

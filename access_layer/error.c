@@ -48,15 +48,6 @@ void ual_err_context(struct ual_error *err, const char *device,
 		ual_sockaddr_str(addr, err->address, sizeof(err->address));
 }
 
-void ual_memlock_hint(char *buf, size_t len, unsigned long long limit)
-{
-	snprintf(buf, len,
-		 "locked-memory limit (RLIMIT_MEMLOCK) is %llu KiB; raise it "
-		 "with 'ulimit -l unlimited', a 'memlock' line in "
-		 "/etc/security/limits.conf, or LimitMEMLOCK=infinity for "
-		 "systemd services", limit / 1024);
-}
-
 /*
  * The string fields are printed with a precision of their size: a struct
  * filled by hand (or by a buggy caller) without a terminator must not

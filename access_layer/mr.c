@@ -7,27 +7,34 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
 #include "ual_internal.h"
 
+/*
+ * Says why ibv_reg_mr refused [addr, addr + len): the locked-memory limit
+ * when the errno and the numbers make that plausible, else what is known.
+ */
 static void explain_reg_failure(struct ual_device *dev, int errnum,
-				size_t len, struct ual_error *err)
+				void *addr, size_t len, struct ual_error *err)
 {
-	struct rlimit rl;
+	uint64_t span = ual_memlock_span((uintptr_t)addr, len, dev->page_size);
 
 	if (!err)
 		return;
-	if ((errnum == ENOMEM || errnum == EPERM) &&
-	    !getrlimit(RLIMIT_MEMLOCK, &rl) && rl.rlim_cur != RLIM_INFINITY) {
-		ual_memlock_hint(err->detail, sizeof(err->detail),
-				 (unsigned long long)rl.rlim_cur);
+	if (ual_memlock_blame(err, errnum, span, false, "a region",
+			      ual_device_memlock_rules(dev)))
 		return;
-	}
 	if (len > dev->attr.max_mr_size)
 		snprintf(err->detail, sizeof(err->detail),
 			 "%zu bytes exceed the device's largest region (%llu)",
 			 len, (unsigned long long)dev->attr.max_mr_size);
+	else if (errnum == EFAULT)
+		snprintf(err->detail, sizeof(err->detail),
+			 "%zu bytes at %p: part of the range is not mapped in this process",
+			 len, addr);
+	else
+		snprintf(err->detail, sizeof(err->detail), "%zu bytes at %p",
+			 len, addr);
 }
 
 int ual_mr_reg(struct ual_device *dev, void *addr, size_t len,
@@ -61,7 +68,7 @@ int ual_mr_reg(struct ual_device *dev, void *addr, size_t len,
 		free(mr);
 		ual_err_set(err, errnum, "ibv_reg_mr", NULL);
 		ual_err_context(err, dev->attr.name, NULL);
-		explain_reg_failure(dev, errnum, len, err);
+		explain_reg_failure(dev, errnum, addr, len, err);
 		return -errnum;
 	}
 	ual_device_get(dev);

@@ -52,6 +52,7 @@ int ual_srq_create(struct ual_device *dev, struct ual_eq *eq, uint32_t max_wr,
 		ual_err_set(err, errnum, "ibv_create_srq",
 			    "%u WRs x %u SGEs (device maximum %u WRs)", max_wr,
 			    max_sge, dev->attr.max_srq_wr);
+		ual_device_queue_memlock(dev, errnum, "an SRQ", ia.attr.max_wr, err);
 		ual_err_context(err, dev->attr.name, NULL);
 		return -errnum;
 	}
@@ -135,10 +136,13 @@ int ual_srq_resize(struct ual_srq *srq, uint32_t max_wr,
 		return ual_err_set(err, ret, "ibv_modify_srq",
 				   "device %s refused to resize the SRQ",
 				   dev->attr.name);
-	if (ret)
-		return ual_err_set(err, ret, "ibv_modify_srq",
-				   "%u receives (now %u; fewer than the receives still posted is refused)",
-				   max_wr, srq->cached.max_wr);
+	if (ret) {
+		ual_err_set(err, ret, "ibv_modify_srq",
+			    "%u receives (now %u; fewer than the receives still posted is refused)",
+			    max_wr, srq->cached.max_wr);
+		ual_device_queue_memlock(dev, ret, "an SRQ", max_wr, err);
+		return -ret;
+	}
 	srq->cached.max_wr = max_wr;
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <infiniband/verbs.h>
 #include <rdma/rdma_cma.h>
 
@@ -20,7 +21,6 @@
 #define UAL_DEFAULT_DISCONNECT_MS 2000
 #define UAL_DEFAULT_BACKOFF_MS 100
 #define UAL_DEFAULT_BACKOFF_MAX_MS 2000
-#define UAL_DEFAULT_MEMLOCK_MIN (64ULL << 20)
 
 /* IB CM reject reasons rdma_cm reports as the REJECTED status. */
 #define UAL_IB_REJ_INVALID_SERVICE_ID 8
@@ -31,7 +31,49 @@ int ual_err_set(struct ual_error *err, int errnum, const char *step,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void ual_err_context(struct ual_error *err, const char *device,
 		     const struct sockaddr *addr);
-void ual_memlock_hint(char *buf, size_t len, unsigned long long limit);
+
+/* ---- debug.c ------------------------------------------------------ */
+/* A line on stderr when UAL_DEBUG is set (not "" or "0"). */
+void ual_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool ual_debug_enabled(void);
+
+/* ---- memlock.c ---------------------------------------------------- */
+#define UAL_MEMLOCK_UNLIMITED UINT64_MAX	/* a limit: RLIM_INFINITY */
+#define UAL_MEMLOCK_UNKNOWN UINT64_MAX		/* an amount not known */
+
+/* The process's locked-memory limit and use, in bytes. */
+struct ual_memlock {
+	uint64_t soft, hard;		/* RLIMIT_MEMLOCK */
+	uint64_t locked;		/* VmLck: mlock()ed */
+	uint64_t pinned;		/* VmPin: pinned by registrations */
+	bool cap_ipc_lock;		/* effective CAP_IPC_LOCK */
+};
+
+/* How a device's kernel driver applies the limit (see memlock.c). */
+enum ual_memlock_rules {
+	UAL_MEMLOCK_CORE,	/* ib_umem_get: pinned; CAP_IPC_LOCK exempts */
+	UAL_MEMLOCK_SIW,	/* siw: mlocked or pinned; no exemption */
+};
+
+/* Reads VmLck, VmPin and CapEff from /proc/<pid>/status text. */
+void ual_memlock_parse_status(FILE *f, struct ual_memlock *m);
+void ual_memlock_read(struct ual_memlock *m);
+/* Raises the soft limit to the hard one if below; returns the soft limit. */
+uint64_t ual_memlock_raise(void);
+/* Bytes of whole pages [addr, addr + len) covers: what the kernel counts. */
+uint64_t ual_memlock_span(uintptr_t addr, uint64_t len, uint32_t page_size);
+/* Estimated memory a queue of @entries pins on hardware that pins it. */
+uint64_t ual_memlock_queue_bytes(uint32_t entries, uint32_t page_size);
+/* Whether @errnum for @asked more bytes is plausibly the limit's doing. */
+bool ual_memlock_suspect(const struct ual_memlock *m, int errnum,
+			 uint64_t asked, enum ual_memlock_rules rules);
+/* The limit, what was asked (for @what, "a region"), what is held, the fix. */
+void ual_memlock_explain(char *buf, size_t len, const struct ual_memlock *m,
+			 uint64_t asked, bool estimated, const char *what);
+/* Both: if suspect, @err's detail becomes the explanation; returns that. */
+bool ual_memlock_blame(struct ual_error *err, int errnum, uint64_t asked,
+		       bool estimated, const char *what,
+		       enum ual_memlock_rules rules);
 
 /* ---- addr.c ------------------------------------------------------- */
 enum ual_spec_kind {
@@ -577,6 +619,14 @@ int ual_device_no_errno(struct ual_device *dev, const char *step,
 			const char *what, uint32_t sq, uint32_t rq,
 			struct ual_error *err);
 void ual_device_siw_account(struct ual_device *dev, bool qp, int pages);
+enum ual_memlock_rules ual_device_memlock_rules(const struct ual_device *dev);
+/*
+ * Creating @what ("a CQ") of @entries failed with @errnum: where the
+ * locked-memory limit plausibly did it, @err's detail says so.
+ */
+void ual_device_queue_memlock(struct ual_device *dev, int errnum,
+			      const char *what, uint32_t entries,
+			      struct ual_error *err);
 /* The device is lost: tell every queue, break every endpoint (once). */
 void ual_device_lost(struct ual_hca *hca, enum ual_dev_loss loss);
 enum ual_dev_loss ual_device_loss(struct ual_device *dev);

@@ -135,7 +135,7 @@ struct ual_device_attr {
 	uint32_t max_msg_size;
 	uint32_t active_mtu;
 	struct ual_pdata_limits pdata;	/* usable private data per message */
-	uint64_t memlock_limit;		/* RLIMIT_MEMLOCK soft, bytes; ~0 = unlimited */
+	uint64_t memlock_limit;		/* RLIMIT_MEMLOCK soft after open, bytes; ~0 = unlimited */
 	/* Identity, for DAT's IA/provider attributes and IT-API's it_ia_info. */
 	uint32_t vendor_id;
 	uint32_t vendor_part_id;
@@ -193,6 +193,9 @@ struct ual_eq;
  * Each object created with the scope holds a reference to it, so
  * ual_device_close may come before the last object is destroyed; the
  * scope goes with its last object.
+ * RLIMIT_MEMLOCK is never a reason to refuse: the soft limit is raised to
+ * the hard one, and a registration or queue the limit refuses says so
+ * (doc/access_layer.md, "Memory lock limit").
  */
 int ual_device_open(const char *spec, struct ual_device **dev,
 		    struct sockaddr_storage *local, struct ual_error *err);

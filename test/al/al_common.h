@@ -153,4 +153,8 @@ int run_client_handoff(struct side *s);
 int run_server_crossed(struct side *s);
 int run_client_crossed(struct side *s);
 
+/* t_memlock.c: under a low RLIMIT_MEMLOCK */
+int run_server_memlock(struct side *s);
+int run_client_memlock(struct side *s);
+
 #endif /* AL_COMMON_H */

@@ -941,7 +941,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: ual_test --server|--client --dev SPEC [--addr ADDR] [--port N]\n"
 		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown|devremove|scopes|progress]\n"
-		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown|devremove|mw|resize|cqwake]\n"
+		"                [--test basic|srq|reject|retry|kill|killserver|many|qpfill|ud|portdown|devremove|mw|resize|cqwake|memlock]\n"
 		"                [--disconnect client|server] [--count N] [--wr N] [--srq] [--fill]\n");
 	exit(2);
 }
@@ -1026,6 +1026,7 @@ static const struct al_test tests[] = {
 	{ "reset", run_server_reset, run_client_reset, true },
 	{ "handoff", run_server_handoff, run_client_handoff, true },
 	{ "crossed", run_server_crossed, run_client_crossed, true },
+	{ "memlock", run_server_memlock, run_client_memlock, true },
 };
 
 static const struct al_test *find_test(const char *name)

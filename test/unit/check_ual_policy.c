@@ -123,18 +123,6 @@ START_TEST(error_format_none_and_truncation)
 }
 END_TEST
 
-START_TEST(error_memlock_hint_names_fixes)
-{
-	char buf[UAL_ERROR_TEXT_MAX];
-
-	ual_memlock_hint(buf, sizeof(buf), 65536);
-	ck_assert_ptr_nonnull(strstr(buf, "64 KiB"));
-	ck_assert_ptr_nonnull(strstr(buf, "ulimit -l"));
-	ck_assert_ptr_nonnull(strstr(buf, "limits.conf"));
-	ck_assert_ptr_nonnull(strstr(buf, "LimitMEMLOCK"));
-}
-END_TEST
-
 static bool fake_is_device(const char *name)
 {
 	return !strcmp(name, "rxe0") || !strcmp(name, "siwA");
@@ -348,7 +336,6 @@ static Suite *policy_suite(void)
 	tcase_add_test(t, wc_status_strings);
 	tcase_add_test(t, error_format_full);
 	tcase_add_test(t, error_format_none_and_truncation);
-	tcase_add_test(t, error_memlock_hint_names_fixes);
 	tcase_add_test(t, spec_device_port);
 	tcase_add_test(t, spec_addresses);
 	tcase_add_test(t, spec_names_and_garbage);
