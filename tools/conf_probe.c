@@ -42,6 +42,7 @@
 struct probe_result {
 	bool lib_loaded;
 	char lib_error[LIB_ERROR_MAX];
+	char setup_error[128];
 	bool opened;
 	DAT_RETURN open_status;
 	DAT_RETURN close_status;
@@ -119,6 +120,8 @@ static void child_query_address(DAT_IA_HANDLE ia, struct probe_result *r)
 	DAT_EVD_HANDLE evd;
 	struct sockaddr_storage ss = { 0 };
 
+	/* Not every provider fills what it was not asked for. */
+	memset(&attr, 0, sizeof(attr));
 	if (dat_ia_query(ia, &evd, DAT_IA_FIELD_IA_ADDRESS_PTR, &attr, 0,
 			 NULL) != DAT_SUCCESS || !attr.ia_address_ptr)
 		return;
@@ -139,15 +142,16 @@ static void child_probe(const struct dat_conf_entry *e,
 
 	dup2(out_fd, STDOUT_FILENO);
 	dup2(out_fd, STDERR_FILENO);
+	/* The registry would say only "not found": keep dlopen's reason. */
 	lib = dlopen(e->lib_path, RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
+	if (lib)
+		r->lib_loaded = true;
+	else
 		snprintf(r->lib_error, sizeof(r->lib_error), "%s", dlerror());
-		return;
-	}
-	r->lib_loaded = true;
 	fd = entry_memfd(e);
 	if (fd < 0) {
-		snprintf(r->lib_error, sizeof(r->lib_error),
+		r->open_status = DAT_INTERNAL_ERROR;
+		snprintf(r->setup_error, sizeof(r->setup_error),
 			 "cannot copy the entry for the test: %s",
 			 strerror(errno));
 		return;
@@ -310,12 +314,6 @@ static void report_result(struct probe_ctx *c, const struct dat_conf_entry *e,
 	DAT_UINT32 type = DAT_GET_TYPE(r->open_status);
 	char words[160];
 
-	if (!r->lib_loaded) {
-		sanitize_line((char *)r->lib_error);
-		fprintf(c->out, "    does not open\n      library: %s\n",
-			r->lib_error);
-		return;
-	}
 	if (r->opened) {
 		c->opened++;
 		fprintf(c->out, "    opens%s%s", r->ia_address[0] ? ": IA address " : "",
@@ -328,8 +326,15 @@ static void report_result(struct probe_ctx *c, const struct dat_conf_entry *e,
 	}
 	fprintf(c->out, "    does not open: dat_ia_open: %s\n",
 		status_words(r->open_status, words, sizeof(words)));
-	if (r->lib_error[0])
-		fprintf(c->out, "      %s\n", r->lib_error);
+	if (r->setup_error[0]) {
+		fprintf(c->out, "      not tested: %s\n", r->setup_error);
+		return;
+	}
+	if (!r->lib_loaded) {
+		sanitize_line((char *)r->lib_error);
+		fprintf(c->out, "      library: %s\n", r->lib_error);
+		return;
+	}
 	explain_params(c, e);
 	if (type == DAT_INSUFFICIENT_RESOURCES)
 		explain_memlock(c->out);
@@ -479,8 +484,10 @@ int conf_report(FILE *out, const struct conf_choice *choice)
 		c.nports = 0;
 	rejected = dat_conf_parse(stream, choice->path, &ops, &c);
 	fclose(stream);
-	fprintf(out, "  %u entries, %u open, %d lines rejected\n", c.entries,
-		c.opened, rejected < 0 ? 0 : rejected);
+	if (rejected < 0)
+		fprintf(out, "  reading stopped: %s\n", strerror(errno));
+	fprintf(out, "  %u entries, %u open, %d rejected line%s\n", c.entries,
+		c.opened, rejected < 0 ? 0 : rejected, rejected == 1 ? "" : "s");
 	for (i = 0; i < c.nseen; i++)
 		free(c.seen[i].ia_name);
 	free(c.seen);

@@ -12,6 +12,7 @@
  * describe a machine whose limit is what the user came to find out.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <stdlib.h>
@@ -84,9 +85,13 @@ static void port_state(struct port_view *pv)
 	ibv_free_device_list(list);
 	if (!ctx)
 		return;
-	if (!ibv_query_port(ctx, pv->port, &pa))
+	if (!ibv_query_port(ctx, pv->port, &pa)) {
+		/* Upper case, as ibv_devinfo and sysfs show it. */
 		snprintf(pv->state, sizeof(pv->state), "%s",
 			 ibv_port_state_str(pa.state));
+		for (i = 0; pv->state[i]; i++)
+			pv->state[i] = toupper((unsigned char)pv->state[i]);
+	}
 	ibv_close_device(ctx);
 }
 
