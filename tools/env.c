@@ -43,7 +43,7 @@ static const struct env_var env_vars[] = {
 	{ "DAPL_IB_PKEY", "0", "provider", "InfiniBand partition key (unused with rdma_cm)" },
 	{ "DAPL_IB_SL", "0", "provider", "InfiniBand service level (unused with rdma_cm)" },
 	{ "DAPL_SCM_NETDEV", "unset", "provider", "netdev of the socket CM providers (unused with rdma_cm)" },
-	{ "UAL_MEMLOCK_MIN", "67108864", "libual", "smallest RLIMIT_MEMLOCK accepted by device open (bytes; 0: no check)" },
+	{ "UAL_DEBUG", "0", "libual", "print the layer's debug lines on stderr (anything but empty or 0)" },
 };
 
 /*

@@ -121,31 +121,11 @@ static void port_addresses(struct port_view *pv)
 	ual_device_close(dev);
 }
 
-/* Sets UAL_MEMLOCK_MIN=0 for the inspection opens; undone by restore. */
-static char *lift_memlock_floor(void)
-{
-	const char *old = getenv("UAL_MEMLOCK_MIN");
-	char *saved = old ? strdup(old) : NULL;
-
-	setenv("UAL_MEMLOCK_MIN", "0", 1);
-	return saved;
-}
-
-static void restore_memlock_floor(char *saved)
-{
-	if (saved)
-		setenv("UAL_MEMLOCK_MIN", saved, 1);
-	else
-		unsetenv("UAL_MEMLOCK_MIN");
-	free(saved);
-}
-
 int ports_collect(struct port_view **out, int *count, struct ual_error *err)
 {
 	struct ual_device_info *devs;
 	struct port_view *ports, *pv;
 	struct ifaddrs *ifs = NULL;
-	char *saved;
 	int ndevs, nports = 0, d, p, ret;
 
 	ret = ual_device_list(&devs, &ndevs, err);
@@ -160,7 +140,6 @@ int ports_collect(struct port_view **out, int *count, struct ual_error *err)
 	}
 	if (getifaddrs(&ifs))
 		ifs = NULL;
-	saved = lift_memlock_floor();
 	pv = ports;
 	for (d = 0; d < ndevs; d++)
 		for (p = 0; p < devs[d].num_ports && p < 4; p++, pv++) {
@@ -175,7 +154,6 @@ int ports_collect(struct port_view **out, int *count, struct ual_error *err)
 			port_addresses(pv);
 			name_netdevs(pv, ifs);
 		}
-	restore_memlock_floor(saved);
 	if (ifs)
 		freeifaddrs(ifs);
 	*count = (int)(pv - ports);

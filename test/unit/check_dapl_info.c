@@ -171,7 +171,7 @@ END_TEST
 
 static const char *const known[] = {
 	"DAT_OVERRIDE", "DAT_DBG_TYPE", "DAT_DBG_DEST", "DAPL_DBG_TYPE",
-	"DAPL_MAX_INLINE", "UAL_MEMLOCK_MIN",
+	"DAPL_MAX_INLINE", "UAL_DEBUG",
 };
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 
@@ -199,8 +199,8 @@ START_TEST(suggest_typical_slips)
 			 "DAPL_MAX_INLINE");
 	ck_assert_str_eq(suggest_nearest("Dat_Override", known, NKNOWN),
 			 "DAT_OVERRIDE");
-	ck_assert_str_eq(suggest_nearest("UAL_MEMLOCK_MINN", known, NKNOWN),
-			 "UAL_MEMLOCK_MIN");
+	ck_assert_str_eq(suggest_nearest("UAL_DEBGU", known, NKNOWN),
+			 "UAL_DEBUG");
 }
 END_TEST
 
