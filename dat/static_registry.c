@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,11 +34,13 @@ struct sr_entry {
 	DAT_PROVIDER_INFO	info;
 	struct sr_library	*libs;		/* fallback chain, file order */
 	size_t			nlibs;
+	size_t			libs_capacity;
 	/* While refcount > 0: the library that is loaded. */
 	unsigned int		refcount;
 	void			*dl_handle;
 	DAT_PROVIDER_FINI_FUNC	fini;
-	struct sr_entry		*next;
+	struct sr_entry		*next;		/* file order */
+	struct sr_entry		*hash_next;	/* same hash bucket */
 };
 
 static pthread_mutex_t sr_lock;
@@ -46,25 +49,98 @@ static struct sr_entry **sr_tail = &sr_head;
 /* Which file was read, or why none could be; used in error messages. */
 static char sr_source[512];
 
+/*
+ * Lookups by key go through a hash table so that reading a dat.conf is
+ * linear in its entries: a list walk per entry made 16,000 entries take
+ * seconds.  The table doubles when it is as full as it has buckets.
+ */
+static struct sr_entry **sr_buckets;
+static size_t sr_nbuckets;
+static size_t sr_count;
+
+static size_t sr_hash(const DAT_PROVIDER_INFO *info)
+{
+	const unsigned char *p = (const unsigned char *)info->ia_name;
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	while (*p) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	h ^= info->dapl_version_major * 31u + info->dapl_version_minor;
+	h ^= (uint64_t)(info->is_thread_safe != DAT_FALSE) << 40;
+	h *= 0x100000001b3ULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
 static struct sr_entry *sr_find(const DAT_PROVIDER_INFO *info)
 {
 	struct sr_entry *e;
 
-	for (e = sr_head; e; e = e->next)
+	if (!sr_nbuckets)
+		return NULL;
+	e = sr_buckets[sr_hash(info) & (sr_nbuckets - 1)];
+	for (; e; e = e->hash_next)
 		if (dat_info_equal(&e->info, info))
 			return e;
 	return NULL;
 }
 
+static void sr_hash_link(struct sr_entry *e)
+{
+	struct sr_entry **bucket;
+
+	bucket = &sr_buckets[sr_hash(&e->info) & (sr_nbuckets - 1)];
+	e->hash_next = *bucket;
+	*bucket = e;
+}
+
+/* Make room for one more entry; false if memory ran out. */
+static bool sr_hash_reserve(void)
+{
+	size_t n = sr_nbuckets ? sr_nbuckets * 2 : 64;
+	struct sr_entry **buckets, *e;
+
+	if (sr_count < sr_nbuckets)
+		return true;
+	buckets = calloc(n, sizeof(*buckets));
+	if (!buckets)
+		return sr_nbuckets != 0;	/* longer chains, still correct */
+	free(sr_buckets);
+	sr_buckets = buckets;
+	sr_nbuckets = n;
+	for (e = sr_head; e; e = e->next)
+		sr_hash_link(e);
+	return true;
+}
+
+static void sr_hash_rebuild(void)
+{
+	struct sr_entry *e;
+
+	sr_count = 0;
+	if (sr_nbuckets)
+		memset(sr_buckets, 0, sr_nbuckets * sizeof(*sr_buckets));
+	for (e = sr_head; e; e = e->next) {
+		sr_hash_link(e);
+		sr_count++;
+	}
+}
+
 static int sr_add_library(struct sr_entry *e, const struct dat_conf_entry *c)
 {
 	struct sr_library *libs, *lib;
+	size_t capacity;
 
-	libs = realloc(e->libs, (e->nlibs + 1) * sizeof(*libs));
-	if (!libs)
-		return -ENOMEM;
-	e->libs = libs;
-	lib = &libs[e->nlibs];
+	if (e->nlibs == e->libs_capacity) {
+		capacity = e->libs_capacity ? e->libs_capacity * 2 : 1;
+		libs = realloc(e->libs, capacity * sizeof(*libs));
+		if (!libs)
+			return -ENOMEM;
+		e->libs = libs;
+		e->libs_capacity = capacity;
+	}
+	lib = &e->libs[e->nlibs];
 	lib->lib_path = strdup(c->lib_path);
 	lib->ia_params = strdup(c->ia_params);
 	lib->line = c->line;
@@ -94,6 +170,8 @@ static void sr_conf_entry(const struct dat_conf_entry *c, void *ctx)
 		      c->thread_safe);
 	e = sr_find(&info);
 	if (!e) {
+		if (!sr_hash_reserve())
+			goto nomem;
 		e = calloc(1, sizeof(*e));
 		if (!e)
 			goto nomem;
@@ -108,6 +186,8 @@ static void sr_conf_entry(const struct dat_conf_entry *c, void *ctx)
 	if (is_new) {
 		*sr_tail = e;
 		sr_tail = &e->next;
+		sr_hash_link(e);
+		sr_count++;
 	}
 	dat_log(DAT_DBG_SR, "%s:%u: registered \"%s\" -> %s \"%s\"%s", file,
 		c->line, c->ia_name, c->lib_path, c->ia_params,
@@ -198,6 +278,12 @@ void dat_sr_fini(void)
 		sr_free_entry(e);
 	}
 	sr_tail = link;
+	sr_hash_rebuild();
+	if (!sr_count) {
+		free(sr_buckets);
+		sr_buckets = NULL;
+		sr_nbuckets = 0;
+	}
 	pthread_mutex_unlock(&sr_lock);
 }
 
