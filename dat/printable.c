@@ -7,7 +7,9 @@
  * newline (which would split a message in two), a CR or an escape
  * sequence (which would rewrite the terminal) or bytes that are not text
  * at all.  Everything that is not printable ASCII or well-formed UTF-8
- * outside the C0/C1 control ranges is written as \xHH instead.
+ * outside the C0/C1 control ranges (and the Unicode line separators and
+ * bidirectional overrides, which reorder or break a line just as well) is
+ * written as \xHH instead.
  */
 #include <string.h>
 
@@ -32,6 +34,10 @@ static size_t utf8_length(const unsigned char *s, size_t avail)
 		return 0;	/* overlong */
 	if ((s[0] == 0xed && s[1] >= 0xa0) || (s[0] == 0xf4 && s[1] >= 0x90))
 		return 0;	/* surrogate, or beyond U+10FFFF */
+	if (s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0xa8 && s[2] <= 0xae)
+		return 0;	/* U+2028/2029 line breaks, U+202A..E bidi */
+	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)
+		return 0;	/* U+2066..2069 bidi isolates */
 	return len;
 }
 
