@@ -8,12 +8,16 @@
 #    (and "... libual") compiles against the installed headers, not the
 #    ones of libdapl-dev in /usr/include/dat2 (checked with cc -H), links
 #    and runs against the installed library.
-# Needs the variables exported by AM_TESTS_ENVIRONMENT (MAKE, CC,
-# PKG_CONFIG, sysconfdir, libdir, includedir, abs_top_builddir).
+# Needs the variables exported by AM_TESTS_ENVIRONMENT (MAKE, CC, CFLAGS,
+# LDFLAGS, PKG_CONFIG, sysconfdir, libdir, includedir, abs_top_builddir).
+# The consumers get the build's CFLAGS and LDFLAGS, so that in a
+# sanitizer build they load the sanitizer runtime as the library needs.
 set -eu
 : "${abs_top_builddir:?}" "${abs_top_srcdir:?}" "${sysconfdir:?}" "${libdir:?}" "${includedir:?}"
 MAKE=${MAKE:-make}
 CC=${CC:-cc}
+CFLAGS=${CFLAGS:-}
+LDFLAGS=${LDFLAGS:-}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 
 tmp=$(mktemp -d)
@@ -72,7 +76,7 @@ int main(void)
 }
 EOF
 # shellcheck disable=SC2086 # the flags are words
-$CC -H $dat_flags -o "$tmp/dat_consumer" "$tmp/dat_consumer.c" $dat_flags \
+$CC -H $CFLAGS $LDFLAGS $dat_flags -o "$tmp/dat_consumer" "$tmp/dat_consumer.c" $dat_flags \
 	2>"$tmp/headers" || { cat "$tmp/headers" >&2; fail "building with pkg-config dat2"; }
 grep -q "^\. $stage$includedir/dat2/udat\.h$" "$tmp/headers" ||
 	{ cat "$tmp/headers" >&2; fail "dat2/udat.h did not come from $stage$includedir"; }
@@ -107,7 +111,7 @@ int main(void)
 }
 EOF
 # shellcheck disable=SC2086
-$CC -H $ual_flags -o "$tmp/ual_consumer" "$tmp/ual_consumer.c" $ual_flags \
+$CC -H $CFLAGS $LDFLAGS $ual_flags -o "$tmp/ual_consumer" "$tmp/ual_consumer.c" $ual_flags \
 	2>"$tmp/headers" || { cat "$tmp/headers" >&2; fail "building with pkg-config libual"; }
 grep -q "^\. $stage$includedir/ual/ual\.h$" "$tmp/headers" ||
 	{ cat "$tmp/headers" >&2; fail "ual/ual.h did not come from $stage$includedir"; }
