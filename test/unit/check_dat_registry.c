@@ -516,6 +516,37 @@ START_TEST(dynamic_registration)
 }
 END_TEST
 
+/* Many keys (the lookup table grows several times) keep order and chains. */
+START_TEST(many_entries)
+{
+	static char conf[400 * 128];
+	DAT_PROVIDER_INFO info[2], *list[2] = { &info[0], &info[1] };
+	size_t used = 0;
+	DAT_COUNT n = -1;
+	DAT_IA_HANDLE ia;
+	int i;
+
+	for (i = 0; i < 300; i++)
+		used += (size_t)snprintf(conf + used, sizeof(conf) - used,
+			ENTRY("n%d", "nonthreadsafe", "/nonexistent/%d.so", "ok %d"),
+			i, i, i);
+	snprintf(conf + used, sizeof(conf) - used,
+		 ENTRY("n7", "nonthreadsafe", FAKE_LIB, "ok fallback"));
+	use_conf(conf);
+	ck_assert_uint_eq(dat_registry_list_providers(0, &n, NULL),
+			  ERR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG1));
+	ck_assert_int_eq(n, 300);
+	ck_assert_uint_eq(dat_registry_list_providers(2, &n, list), DAT_SUCCESS);
+	ck_assert_str_eq(info[0].ia_name, "n0");
+	ck_assert_str_eq(info[1].ia_name, "n1");
+	ck_assert_uint_eq(dat_ia_open("n7", 8, NULL, &ia), DAT_SUCCESS);
+	ck_assert_str_eq(fake()->last_params, "ok fallback");
+	ck_assert_logged("/nonexistent/7.so");
+	ck_assert_uint_eq(dat_ia_close(ia, DAT_CLOSE_DEFAULT), DAT_SUCCESS);
+	cleanup();
+}
+END_TEST
+
 /* The misspelt-name help: nearest names, what is there, where to look. */
 START_TEST(misspelt_name_suggestions)
 {
@@ -701,6 +732,7 @@ int main(void)
 	tcase_add_test(tc, extension_ops);
 	tcase_add_test(tc, dynamic_registration);
 	tcase_add_test(tc, strerror_complete);
+	tcase_add_test(tc, many_entries);
 	tcase_add_test(tc, misspelt_name_suggestions);
 	tcase_add_test(tc, far_name_gets_no_suggestion);
 	tcase_add_test(tc, nothing_registered_says_so);
