@@ -17,7 +17,8 @@
  * cleanly (the reference corrupts its heap) and matches keywords exactly
  * (the reference accepts anything that starts with a keyword, so a typo
  * such as "nonthreadsafe_" silently registered).  Every rejected line is
- * reported with its number and the field at fault.
+ * reported with its number and the field at fault, in one line of
+ * printable text whatever bytes the line holds.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -56,14 +57,16 @@ struct conf_line {
 static void reject(const struct conf_line *line, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The message quotes the line: escape what is not printable text. */
 static void reject(const struct conf_line *line, const char *fmt, ...)
 {
-	char msg[512];
+	char raw[512], msg[4 * sizeof(raw)];
 	va_list args;
 
 	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
+	vsnprintf(raw, sizeof(raw), fmt, args);
 	va_end(args);
+	dat_printable(msg, sizeof(msg), raw, sizeof(raw));
 	if (line->ops->error)
 		line->ops->error(line->file, line->number, msg, line->ctx);
 }
@@ -294,6 +297,11 @@ int dat_conf_parse(FILE *stream, const char *file_name,
 			rejected++;
 			continue;
 		}
+		/* The terminator is not part of the line (nor of a message). */
+		if (len && text[len - 1] == '\n')
+			text[--len] = '\0';
+		if (len && text[len - 1] == '\r')
+			text[--len] = '\0';
 		if (parse_line(&line, text))
 			rejected++;
 	}

@@ -36,9 +36,24 @@ enum dat_dbg_dest {
 	DAT_DBG_DEST_SYSLOG	= 0x02
 };
 
+/* Longest message before escaping; longer ones are cut. */
+#define DAT_LOG_MAX	1024
+
 void dat_debug_init(void);
 void dat_log(enum dat_dbg_type type, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* ---- printable.c: untrusted text made safe for a one-line message ---- */
+/*
+ * Copies at most len bytes of in (stopping at a NUL) to out, writing
+ * control characters and bytes that are not well-formed UTF-8 as \xHH.
+ * out always ends in a NUL; returns its length.
+ */
+size_t dat_printable(char *out, size_t size, const char *in, size_t len);
+
+/* ---- strerror.c ---- */
+/* "TYPE" or "TYPE/SUBTYPE" as dat_strerror() names them, in buf. */
+const char *dat_status_name(DAT_RETURN status, char *buf, size_t len);
 
 /* ---- init.c: one-time lazy initialisation of the registry ---- */
 void dat_registry_init(void);
@@ -71,6 +86,25 @@ struct dat_conf_ops {
 /* Returns the number of rejected lines, or -1 if reading failed. */
 int dat_conf_parse(FILE *stream, const char *file_name,
 		   const struct dat_conf_ops *ops, void *ctx);
+
+/* ---- conf_search.c: which dat.conf is read ---- */
+struct dat_conf_choice {
+	char	path[512];	/* the file opened, "" if none */
+	char	failure[1280];	/* why no file could be opened */
+	char	unread[768];	/* a dat.conf that exists but was passed over */
+};
+
+/* Opens the dat.conf to read, or returns NULL; fills *choice either way. */
+FILE *dat_conf_open(struct dat_conf_choice *choice);
+
+/* ---- nearest_name.c: suggestions for a misspelt name ---- */
+/*
+ * Edit distance (insertions, deletions, substitutions, swaps of two
+ * neighbours; letters compared without case) between a and b, or
+ * limit + 1 if it is larger than limit.
+ */
+unsigned int dat_name_distance(const char *a, const char *b,
+			       unsigned int limit);
 
 /* ---- static_registry.c: entries read from dat.conf ---- */
 void dat_sr_init(void);

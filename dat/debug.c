@@ -10,6 +10,7 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 
 #include "dat_internal.h"
@@ -27,7 +28,7 @@ static void read_mask(const char *var, unsigned long *mask)
 		return;
 	parsed = strtoul(value, &end, 0);
 	if (*end) {
-		fprintf(stderr, "libdat2: ignoring %s=\"%s\": not a number\n",
+		dat_log(DAT_DBG_ERROR, "ignoring %s=\"%s\": not a number",
 			var, value);
 		return;
 	}
@@ -40,27 +41,32 @@ void dat_debug_init(void)
 	read_mask("DAT_DBG_DEST", &dbg_dest);
 }
 
+/*
+ * Every message is one line of printable text: the parts that come from
+ * files, the environment or consumers are escaped here, once, so that no
+ * caller can forget it.  Overlong messages are cut and end in "...".
+ */
 void dat_log(enum dat_dbg_type type, const char *fmt, ...)
 {
+	char raw[DAT_LOG_MAX], text[4 * DAT_LOG_MAX];
 	va_list args;
+	int len;
 
 	if (!(dbg_type & type))
 		return;
 
-	if (dbg_dest & DAT_DBG_DEST_STDERR) {
-		/* One fprintf per part; stderr is unbuffered anyway. */
-		va_start(args, fmt);
-		flockfile(stderr);
-		fputs("libdat2: ", stderr);
-		vfprintf(stderr, fmt, args);
-		fputc('\n', stderr);
-		funlockfile(stderr);
-		va_end(args);
-	}
-	if (dbg_dest & DAT_DBG_DEST_SYSLOG) {
-		va_start(args, fmt);
-		vsyslog(LOG_USER | (type == DAT_DBG_ERROR ? LOG_ERR : LOG_DEBUG),
-			fmt, args);
-		va_end(args);
-	}
+	va_start(args, fmt);
+	len = vsnprintf(raw, sizeof(raw), fmt, args);
+	va_end(args);
+	if (len < 0)
+		return;
+	if ((size_t)len >= sizeof(raw))
+		memcpy(raw + sizeof(raw) - 4, "...", 4);
+	dat_printable(text, sizeof(text), raw, sizeof(raw));
+
+	if (dbg_dest & DAT_DBG_DEST_STDERR)
+		fprintf(stderr, "libdat2: %s\n", text);
+	if (dbg_dest & DAT_DBG_DEST_SYSLOG)
+		syslog(LOG_USER | (type == DAT_DBG_ERROR ? LOG_ERR : LOG_DEBUG),
+		       "%s", text);
 }

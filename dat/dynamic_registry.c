@@ -111,7 +111,7 @@ DAT_RETURN dat_dr_remove(const DAT_PROVIDER *provider,
 {
 	struct dr_record **link, *rec = NULL;
 	DAT_RETURN ret = DAT_SUCCESS;
-	char key[320];
+	char key[320], status[96];
 
 	if (!provider)
 		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG1);
@@ -130,8 +130,9 @@ DAT_RETURN dat_dr_remove(const DAT_PROVIDER *provider,
 	}
 	pthread_mutex_unlock(&dr_lock);
 
-	dat_log(DAT_DBG_DR, "remove provider %s: 0x%x",
-		dat_info_describe(info, key, sizeof(key)), ret);
+	dat_log(DAT_DBG_DR, "remove provider %s: %s",
+		dat_info_describe(info, key, sizeof(key)),
+		ret ? dat_status_name(ret, status, sizeof(status)) : "ok");
 	free(rec);
 	return ret;
 }

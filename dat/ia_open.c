@@ -56,7 +56,7 @@ DAT_RETURN DAT_API dat_ia_openv(const DAT_NAME_PTR name,
 {
 	struct dat_dr_binding binding;
 	struct dat_ia_slot slot = { 0 };
-	char key[320];
+	char key[320], status[96];
 	DAT_RETURN ret;
 
 	ret = check_open_args(name, ia_handle);
@@ -81,8 +81,8 @@ DAT_RETURN DAT_API dat_ia_openv(const DAT_NAME_PTR name,
 	ret = binding.ia_open(name, async_evd_qlen, async_evd_handle,
 			      &slot.provider_ia);
 	if (ret) {
-		dat_log(DAT_DBG_ERROR, "IA %s: the provider failed to open it: 0x%08x",
-			key, ret);
+		dat_log(DAT_DBG_ERROR, "IA %s: the provider failed to open it: %s; run dapl-info to see the devices and dat.conf entries",
+			key, dat_status_name(ret, status, sizeof(status)));
 		goto release_dr;
 	}
 

@@ -8,6 +8,7 @@
  * which is what existing callers compare against).
  */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "dat_internal.h"
 
@@ -190,4 +191,22 @@ DAT_RETURN DAT_API dat_strerror(DAT_RETURN value, const char **major_message,
 	}
 	*minor_message = subtype_names[subtype];
 	return DAT_SUCCESS;
+}
+
+/*
+ * The status as a message shows it: "DAT_INVALID_ADDRESS",
+ * "DAT_PROVIDER_NOT_FOUND/DAT_NAME_NOT_REGISTERED", or the number for a
+ * code dat_strerror() does not know.
+ */
+const char *dat_status_name(DAT_RETURN status, char *buf, size_t len)
+{
+	const char *major = NULL, *minor = NULL;
+
+	if (dat_strerror(status, &major, &minor) != DAT_SUCCESS)
+		snprintf(buf, len, "unknown DAT status 0x%08x", status);
+	else if (*minor)
+		snprintf(buf, len, "%s/%s", major, minor);
+	else
+		snprintf(buf, len, "%s", major);
+	return buf;
 }

@@ -2,7 +2,8 @@
 /*
  * libFuzzer target: any byte string as a dat.conf.  The parser must never
  * crash, read out of bounds or hand out an entry that breaks its promises
- * (non-empty name shorter than DAT_NAME_MAX_LENGTH, known keywords).
+ * (non-empty name shorter than DAT_NAME_MAX_LENGTH, known keywords) or
+ * an error message that is not a single line of printable text.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,11 +27,17 @@ static void check_entry(const struct dat_conf_entry *e, void *ctx)
 	(*(size_t *)ctx) += strlen(e->ia_params) + strlen(e->platform_params);
 }
 
+/* A message is one line of text: no control character, whatever the input. */
 static void check_error(const char *file, unsigned int line, const char *msg,
 			void *ctx)
 {
+	const unsigned char *p = (const unsigned char *)msg;
+
 	if (line == 0 || !*msg)
 		abort();
+	for (; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -331,6 +331,41 @@ START_TEST(line_numbers_and_duplicates)
 }
 END_TEST
 
+/*
+ * A rejected line's message is one line of text: the line terminator is
+ * not quoted, and control characters or broken UTF-8 in the quoted part
+ * are escaped.
+ */
+START_TEST(messages_are_one_line)
+{
+	static const char *const lines[] = {
+		"a u2.0 nonthreadsafe default l d.1.2 \"p\"x\r\n",
+		"a u2.0 nonthreadsafe default l d.1.2 \"p\"\x1b[2J q\n",
+		"a u2.0 threadsave\x07\x7f default l d.1.2 p q\r\n",
+		"a u2.0 nonthreadsafe default l d.1.2 p q extra\xc3\n",
+	};
+	static const char *const expected[] = {
+		"unexpected \"x\" right after the closing quote",
+		"unexpected \"\\x1b[2J q\" right after the closing quote",
+		"is \"threadsave\\x07\\x7f\"; expected",
+		"unexpected \"extra\\xc3\" after field 8",
+	};
+	const unsigned char *p;
+	struct seen s;
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		ck_assert_int_eq(parse(lines[i], &s), 1);
+		if (!strstr(s.error_msg[0], expected[i]))
+			ck_abort_msg("\"%s\" not in \"%s\"", expected[i],
+				     s.error_msg[0]);
+		for (p = (const unsigned char *)s.error_msg[0]; *p; p++)
+			ck_assert_msg(*p >= 0x20 && *p < 0x7f,
+				      "byte 0x%02x in \"%s\"", *p, s.error_msg[0]);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("dat_conf");
@@ -357,6 +392,7 @@ int main(void)
 	tcase_add_test(tc, name_length_limit);
 	tcase_add_test(tc, nul_byte);
 	tcase_add_test(tc, line_numbers_and_duplicates);
+	tcase_add_test(tc, messages_are_one_line);
 	suite_add_tcase(suite, tc);
 	runner = srunner_create(suite);
 	srunner_run_all(runner, CK_NORMAL);

@@ -516,6 +516,155 @@ START_TEST(dynamic_registration)
 }
 END_TEST
 
+/* Many keys (the lookup table grows several times) keep order and chains. */
+START_TEST(many_entries)
+{
+	static char conf[400 * 128];
+	DAT_PROVIDER_INFO info[2], *list[2] = { &info[0], &info[1] };
+	size_t used = 0;
+	DAT_COUNT n = -1;
+	DAT_IA_HANDLE ia;
+	int i;
+
+	for (i = 0; i < 300; i++)
+		used += (size_t)snprintf(conf + used, sizeof(conf) - used,
+			ENTRY("n%d", "nonthreadsafe", "/nonexistent/%d.so", "ok %d"),
+			i, i, i);
+	snprintf(conf + used, sizeof(conf) - used,
+		 ENTRY("n7", "nonthreadsafe", FAKE_LIB, "ok fallback"));
+	use_conf(conf);
+	ck_assert_uint_eq(dat_registry_list_providers(0, &n, NULL),
+			  ERR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG1));
+	ck_assert_int_eq(n, 300);
+	ck_assert_uint_eq(dat_registry_list_providers(2, &n, list), DAT_SUCCESS);
+	ck_assert_str_eq(info[0].ia_name, "n0");
+	ck_assert_str_eq(info[1].ia_name, "n1");
+	ck_assert_uint_eq(dat_ia_open("n7", 8, NULL, &ia), DAT_SUCCESS);
+	ck_assert_str_eq(fake()->last_params, "ok fallback");
+	ck_assert_logged("/nonexistent/7.so");
+	ck_assert_uint_eq(dat_ia_close(ia, DAT_CLOSE_DEFAULT), DAT_SUCCESS);
+	cleanup();
+}
+END_TEST
+
+/* The misspelt-name help: nearest names, what is there, where to look. */
+START_TEST(misspelt_name_suggestions)
+{
+	DAT_IA_HANDLE ia;
+
+	use_conf(ENTRY("ofa-v2-ib0", "nonthreadsafe", "/x/a.so", "ib0 0")
+		 ENTRY("ofa-v2-ib1", "nonthreadsafe", "/x/a.so", "ib1 0")
+		 ENTRY("ofa-v2-iwarp", "nonthreadsafe", "/x/a.so", "eth2 0")
+		 ENTRY("ofa-v2-cma-roe-eth2", "nonthreadsafe", "/x/a.so", "eth2 0"));
+	ck_assert_uint_eq(dat_ia_open("ofa-v2-ib", 8, NULL, &ia), NOT_FOUND);
+	ck_assert_logged("IA \"ofa-v2-ib\" (u2.0 nonthreadsafe) not found: no \"u\" \"default\" entry with that name in ");
+	ck_assert_logged("; did you mean \"ofa-v2-ib0\" or \"ofa-v2-ib1\"?\n");
+	ck_assert_logged("registers 4 IAs: \"ofa-v2-ib0\", \"ofa-v2-ib1\", \"ofa-v2-iwarp\", \"ofa-v2-cma-roe-eth2\"; run dapl-info to see the devices and dat.conf entries\n");
+	/* Case, a swap of neighbours and a missing letter are all near. */
+	ck_assert_uint_eq(dat_ia_open("OFA-V2-IWARP", 8, NULL, &ia), NOT_FOUND);
+	ck_assert_logged("did you mean \"ofa-v2-iwarp\"?");
+	ck_assert_uint_eq(dat_ia_open("ofa-v2-cma-reo-eth", 8, NULL, &ia), NOT_FOUND);
+	ck_assert_logged("did you mean \"ofa-v2-cma-roe-eth2\"?");
+	cleanup();
+}
+END_TEST
+
+START_TEST(far_name_gets_no_suggestion)
+{
+	char conf[4096] = "", line[256];
+	DAT_IA_HANDLE ia;
+	int i;
+
+	for (i = 0; i < 12; i++) {
+		snprintf(line, sizeof(line),
+			 ENTRY("mlx5_%d", "nonthreadsafe", "/x/a.so", "p 0"), i);
+		strcat(conf, line);
+	}
+	use_conf(conf);
+	ck_assert_uint_eq(dat_ia_open("ofa-v2-ib0", 8, NULL, &ia), NOT_FOUND);
+	ck_assert_ptr_null(strstr(logged(), "did you mean"));
+	/* A long registry is summed up, not dumped. */
+	ck_assert_logged("registers 12 IAs: \"mlx5_0\", \"mlx5_1\"");
+	ck_assert_logged("\"mlx5_7\" and 4 more; run dapl-info");
+	cleanup();
+}
+END_TEST
+
+START_TEST(nothing_registered_says_so)
+{
+	DAT_IA_HANDLE ia;
+
+	use_conf("# only a comment\n"
+		 "kern k2.0 nonthreadsafe default /x/k.so dapl.2.0 p q\n");
+	ck_assert_uint_eq(dat_ia_open("ofa-v2-ib0", 8, NULL, &ia), NOT_FOUND);
+	ck_assert_logged("registers no IA (no \"u\" \"default\" line); run dapl-info");
+	cleanup();
+}
+END_TEST
+
+/* A provider whose IA open fails with a known status. */
+static DAT_RETURN unreachable_open(const DAT_NAME_PTR name, DAT_COUNT qlen,
+				   DAT_EVD_HANDLE *evd, DAT_IA_HANDLE *ia)
+{
+	return ERR(DAT_INVALID_ADDRESS, DAT_INVALID_ADDRESS_UNREACHABLE);
+}
+
+static DAT_RETURN odd_open(const DAT_NAME_PTR name, DAT_COUNT qlen,
+			   DAT_EVD_HANDLE *evd, DAT_IA_HANDLE *ia)
+{
+	return 0x80ff0000;
+}
+
+START_TEST(provider_failure_named)
+{
+	DAT_PROVIDER failing = { .device_name = "failing",
+				 .ia_open_func = unreachable_open };
+	DAT_PROVIDER odd = { .device_name = "odd", .ia_open_func = odd_open };
+	DAT_PROVIDER_INFO info = { .ia_name = "failing", .dapl_version_major = 2 };
+	DAT_PROVIDER_INFO odd_info = { .ia_name = "odd", .dapl_version_major = 2 };
+	DAT_IA_HANDLE ia;
+
+	use_conf("");
+	ck_assert_uint_eq(dat_registry_add_provider(&failing, &info), DAT_SUCCESS);
+	ck_assert_uint_eq(dat_ia_open("failing", 4, NULL, &ia),
+			  ERR(DAT_INVALID_ADDRESS, DAT_INVALID_ADDRESS_UNREACHABLE));
+	ck_assert_logged("IA \"failing\" (u2.0 nonthreadsafe): the provider failed to open it: DAT_INVALID_ADDRESS/DAT_INVALID_ADDRESS_UNREACHABLE; run dapl-info");
+	ck_assert_ptr_null(strstr(logged(), "0x"));
+	/* A code dat_strerror() does not know keeps its number. */
+	ck_assert_uint_eq(dat_registry_add_provider(&odd, &odd_info), DAT_SUCCESS);
+	ck_assert_uint_eq(dat_ia_open("odd", 4, NULL, &ia), 0x80ff0000);
+	ck_assert_logged("failed to open it: unknown DAT status 0x80ff0000");
+	cleanup();
+}
+END_TEST
+
+/* Bytes from a consumer or the environment are escaped, never printed. */
+START_TEST(hostile_names_escaped)
+{
+	DAT_IA_HANDLE ia;
+
+	use_conf(ENTRY("ofa-v2-ib0", "nonthreadsafe", "/x/a.so", "ib0 0"));
+	ck_assert_uint_eq(dat_ia_open("ofa-v2-ib0\n\x1b[2J", 8, NULL, &ia),
+			  NOT_FOUND);
+	ck_assert_logged("IA \"ofa-v2-ib0\\x0a\\x1b[2J\" (u2.0 nonthreadsafe) not found");
+	ck_assert_ptr_null(strchr(logged(), '\x1b'));
+	cleanup();
+}
+END_TEST
+
+START_TEST(override_path_escaped)
+{
+	DAT_IA_HANDLE ia;
+
+	use_conf("");
+	setenv("DAT_OVERRIDE", "/nonexistent/a\rb\nc.conf", 1);
+	ck_assert_uint_eq(dat_ia_open("x", 8, NULL, &ia), NOT_FOUND);
+	ck_assert_logged("cannot open DAT_OVERRIDE /nonexistent/a\\x0db\\x0ac.conf: No such file or directory");
+	ck_assert_logged("; run dapl-info to see the devices and dat.conf entries\n");
+	cleanup();
+}
+END_TEST
+
 START_TEST(strerror_complete)
 {
 	static const DAT_RETURN types[] = {
@@ -583,6 +732,13 @@ int main(void)
 	tcase_add_test(tc, extension_ops);
 	tcase_add_test(tc, dynamic_registration);
 	tcase_add_test(tc, strerror_complete);
+	tcase_add_test(tc, many_entries);
+	tcase_add_test(tc, misspelt_name_suggestions);
+	tcase_add_test(tc, far_name_gets_no_suggestion);
+	tcase_add_test(tc, nothing_registered_says_so);
+	tcase_add_test(tc, provider_failure_named);
+	tcase_add_test(tc, hostile_names_escaped);
+	tcase_add_test(tc, override_path_escaped);
 	suite_add_tcase(suite, tc);
 	runner = srunner_create(suite);
 	/* Each test needs a fresh registry: keep Check's fork mode. */
