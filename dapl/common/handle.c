@@ -203,7 +203,7 @@ static DAT_RETURN DAT_API set_consumer_context(DAT_HANDLE handle,
 	struct dapl_hdr *h = dapl_hdr_get(handle);
 
 	if (!h)
-		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_NO_SUBTYPE);
+		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_INVALID_HANDLE1);
 	h->context = context;
 	return DAT_SUCCESS;
 }
@@ -214,7 +214,7 @@ static DAT_RETURN DAT_API get_consumer_context(DAT_HANDLE handle,
 	struct dapl_hdr *h = dapl_hdr_get(handle);
 
 	if (!h)
-		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_NO_SUBTYPE);
+		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_INVALID_HANDLE1);
 	if (!context)
 		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG2);
 	*context = h->context;
@@ -227,7 +227,7 @@ static DAT_RETURN DAT_API get_handle_type(DAT_HANDLE handle,
 	struct dapl_hdr *h = dapl_hdr_get(handle);
 
 	if (!h)
-		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_NO_SUBTYPE);
+		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_INVALID_HANDLE1);
 	if (!type)
 		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG2);
 	*type = h->type;
