@@ -4,7 +4,8 @@
 # graceful and abrupt IA close) and every IA/provider attribute written
 # and plausible for the transport (siw: no RMRs, dat_rmr_create says
 # DAT_NOT_IMPLEMENTED).  Opened twice: by netdev through a nonthreadsafe
-# line, by RDMA device and port through a threadsafe one.
+# line, by RDMA device and port through a threadsafe one; over rxe also
+# through the rxe0 lines of the shipped dat.conf.
 # transports: rxe siw
 # timeout: 120
 . "$SRCDIR/test/vm/lib.sh"
@@ -24,4 +25,14 @@ cat "$CASE_TMP/conform.log"
 [ $rc -eq 0 ] || fail "dapl_conform exited with $rc"
 grep -q '^FAIL' "$CASE_TMP/conform.log" && fail "a check failed"
 grep -q ' passed, 0 failed' "$CASE_TMP/conform.log" || fail "no summary line"
+
+# The shipped dat.conf: its rxe0 lines open our provider (found by its
+# bare soname, ours first on the library path), both kinds of line.
+if [ "$TRANSPORT" = rxe ] && [ "$RXE_DEV" = rxe0 ]; then
+	DAT_OVERRIDE=$SRCDIR/dat.conf LD_LIBRARY_PATH=$BUILDDIR/dapl/.libs \
+		"$BUILDDIR/test/dapl/dapl_conform" --device rxe0 --transport rxe \
+		--threadsafe ofa-v2-rxe0-1 ofa-v2-rxe0-1 >"$CASE_TMP/shipped.log" 2>&1 ||
+		{ cat "$CASE_TMP/shipped.log"; fail "the shipped dat.conf's rxe0 lines"; }
+	tail -1 "$CASE_TMP/shipped.log"
+fi
 echo "dapl_conform over $TRANSPORT passed"
