@@ -270,6 +270,30 @@ void dapl_lmr_ops(DAT_PROVIDER *p);
  * dto.c keeps its contexts even to stay off this path altogether.
  */
 bool dapl_rmr_bind_event(const struct ual_wc *wc, DAT_EVENT *ev);
+
+/* Binds in flight on one RMR whose cookies are kept apart. */
+#define DAPL_RMR_SLOTS	4
+
+/* A bind or unbind in flight: what its completion reports. */
+struct dapl_rmr_slot {
+	DAT_RMR_COOKIE		cookie;
+	bool			unbind;
+};
+
+struct dapl_rmr {
+	struct dapl_hdr		hdr;
+	struct dapl_pz		*pz;
+	struct ual_mw		*mw;
+	pthread_mutex_t		lock;		/* the fields below */
+	struct dapl_lmr		*lmr;		/* bound to (holds a ref), or NULL */
+	DAT_LMR_TRIPLET		triplet;	/* the bound range */
+	DAT_MEM_PRIV_FLAGS	priv;
+	DAT_VA_TYPE		va_type;
+	struct dapl_ep		*ep;		/* type 2: the EP that bound it */
+	unsigned int		posts;		/* binds and unbinds posted */
+	struct dapl_rmr_slot	slot[DAPL_RMR_SLOTS];
+};
+
 void dapl_rmr_ops(DAT_PROVIDER *p);
 
 /* ---- evd.c (shared contract: EP, CM, DTO, CNO and SRQ code use these) -- */

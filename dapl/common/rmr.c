@@ -22,8 +22,7 @@
 
 DAT_RETURN DAT_API dats_get_ia_handle(DAT_IA_HANDLE handle, DAT_IA_HANDLE *out);
 
-/* Binds in flight whose cookies are kept apart (the context's tag). */
-#define SLOTS		4
+/* The context's tag: bit 0 set, bits 1-2 the slot. */
 #define TAG_MASK	((uintptr_t)7)
 
 /* Remote rights a window may grant (0x40: the IB extension's atomics). */
@@ -31,25 +30,6 @@ DAT_RETURN DAT_API dats_get_ia_handle(DAT_IA_HANDLE handle, DAT_IA_HANDLE *out);
 		  DAT_MEM_PRIV_EXTENSION_BASE)
 #define RMR_FLAGS (DAT_COMPLETION_SUPPRESS_FLAG | DAT_COMPLETION_UNSIGNALLED_FLAG | \
 		   DAT_COMPLETION_BARRIER_FENCE_FLAG)
-
-struct bind_slot {
-	DAT_RMR_COOKIE		cookie;
-	bool			unbind;
-};
-
-struct dapl_rmr {
-	struct dapl_hdr		hdr;
-	struct dapl_pz		*pz;
-	struct ual_mw		*mw;
-	pthread_mutex_t		lock;		/* the fields below */
-	struct dapl_lmr		*lmr;		/* bound to (holds a ref), or NULL */
-	DAT_LMR_TRIPLET		triplet;	/* the bound range */
-	DAT_MEM_PRIV_FLAGS	priv;
-	DAT_VA_TYPE		va_type;
-	struct dapl_ep		*ep;		/* type 2: the EP that bound it */
-	unsigned int		posts;		/* binds and unbinds posted */
-	struct bind_slot	slot[SLOTS];
-};
 
 _Static_assert(sizeof(struct dapl_rmr) % 8 == 0,
 	       "RMR addresses must leave 3 low bits for the context tag");
@@ -213,7 +193,7 @@ static DAT_RETURN ep_ready(struct dapl_ep *ep)
 static uint64_t next_context(struct dapl_rmr *rmr, DAT_RMR_COOKIE cookie,
 			     bool unbind)
 {
-	unsigned int s = rmr->posts++ % SLOTS;
+	unsigned int s = rmr->posts++ % DAPL_RMR_SLOTS;
 
 	rmr->slot[s].cookie = cookie;
 	rmr->slot[s].unbind = unbind;
@@ -400,7 +380,7 @@ bool dapl_rmr_bind_event(const struct ual_wc *wc, DAT_EVENT *ev)
 	ev->event_data.rmr_completion_event_data.user_cookie = rmr->slot[s].cookie;
 	/* The last bind failed: the window grants nothing. */
 	if (wc->status != UAL_WC_SUCCESS && !rmr->slot[s].unbind &&
-	    (rmr->posts - 1) % SLOTS == s) {
+	    (rmr->posts - 1) % DAPL_RMR_SLOTS == s) {
 		dapl_log(DAPL_DBG_WARN, "RMR bind failed on the device: %s",
 			 ual_wc_status_str(wc->status));
 		forget_binding(rmr);
