@@ -4,7 +4,8 @@
  * one line per check ("PASS name" / "FAIL name: why" / "N/A name: why"),
  * exit status 1 if any check failed.
  *
- *   dapl_conform [--device DEV] [--transport rxe|siw] [--threadsafe IA] IA
+ *   dapl_conform [--device DEV] [--transport rxe|siw] [--threadsafe IA]
+ *                [--absent IA] IA
  *
  * Families covered now: IA (open, query, close), PZ, LMR (create, query,
  * free, sync), RMR, handle type and consumer context.  Calls of other
@@ -1134,17 +1135,32 @@ static void check_close(struct fixture *f)
 	       bad_handle(DAT_INVALID_HANDLE_PZ));
 }
 
+/* An IA whose device this host lacks: a clean DAT_INVALID_ADDRESS. */
+static void check_absent(const char *name)
+{
+	DAT_EVD_HANDLE evd = DAT_HANDLE_NULL;
+	DAT_IA_HANDLE ia = DAT_HANDLE_NULL;
+	DAT_RETURN ret = dat_ia_open((DAT_NAME_PTR)name, 8, &evd, &ia);
+	char buf[160];
+
+	report(DAT_GET_TYPE(ret) == DAT_INVALID_ADDRESS && (ret & DAT_CLASS_ERROR),
+	       "dat_ia_open of an IA on a missing device", "%s: %s", name,
+	       ret_str(ret, buf, sizeof(buf)));
+	if (ret == DAT_SUCCESS)
+		dat_ia_close(ia, DAT_CLOSE_ABRUPT_FLAG);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: dapl_conform [--device DEV] [--transport rxe|siw] "
-		"[--threadsafe IA_NAME] IA_NAME\n");
+		"[--threadsafe IA_NAME] [--absent IA_NAME] IA_NAME\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	struct fixture f = { 0 };
-	const char *ts_name = NULL;
+	const char *ts_name = NULL, *absent = NULL;
 	size_t i;
 	int a;
 
@@ -1156,6 +1172,8 @@ int main(int argc, char **argv)
 			f.transport = argv[a + 1];
 		else if (!strcmp(argv[a], "--threadsafe"))
 			ts_name = argv[a + 1];
+		else if (!strcmp(argv[a], "--absent"))
+			absent = argv[a + 1];
 		else
 			return usage();
 	}
@@ -1175,6 +1193,8 @@ int main(int argc, char **argv)
 		run_handle_row(&f, &handle_rows[i]);
 	if (ts_name)
 		check_threadsafe(&f, ts_name);
+	if (absent)
+		check_absent(absent);
 	check_close(&f);
 	free(f.buf);
 	printf("%d passed, %d failed, %d not applicable\n", passes, failures, skipped);
