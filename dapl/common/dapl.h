@@ -75,6 +75,12 @@ void dapl_obj_free(void *obj);
  * Safe for NULL, freed and wrong-type handles of this provider.
  */
 void *dapl_obj_get(DAT_HANDLE h, DAT_HANDLE_TYPE type);
+/*
+ * True when @addr is where an object of @type's pool begins (live or
+ * freed), decided from the pool's address ranges without reading @addr:
+ * for contexts that may be an object's address or a consumer's value.
+ */
+bool dapl_obj_addr_valid(uintptr_t addr, DAT_HANDLE_TYPE type);
 /* The header of any live object of this provider, else NULL. */
 struct dapl_hdr *dapl_hdr_get(DAT_HANDLE h);
 /* DAT_INVALID_HANDLE with the subtype naming @type (DAT_INVALID_HANDLE_EP...). */
@@ -140,6 +146,13 @@ static inline struct dapl_provider *dapl_provider_of(DAT_PROVIDER *t)
  */
 int dapl_ia_params_to_spec(const char *ia_params, char *spec, size_t len);
 /*
+ * The same with the directory that lists RDMA devices named (normally
+ * /sys/class/infiniband; the unit tests pass their own).  -ENAMETOOLONG
+ * when ia_params or the spec does not fit 255 bytes.
+ */
+int dapl_ia_params_parse(const char *ia_params, const char *class_dir,
+			 char *spec, size_t len);
+/*
  * The registered provider of IA name @name (the registry calls
  * ia_open_func without its table, so ia_open looks it up), or NULL.
  */
@@ -161,12 +174,51 @@ struct dapl_ia {
 	bool			async_evd_ours;	/* created by dat_ia_open */
 	pthread_mutex_t		lock;		/* the object list */
 	struct dapl_hdr		objects;	/* list head (not an object) */
+	struct dapl_ia_named	*named;		/* ia_query.c's, NULL until asked */
 };
 
 /* Links/unlinks an object into its IA's list (under ia->lock). */
 void dapl_ia_link(struct dapl_ia *ia, struct dapl_hdr *h);
 void dapl_ia_unlink(struct dapl_ia *ia, struct dapl_hdr *h);
 void dapl_ia_ops(DAT_PROVIDER *p);
+
+/*
+ * True when the IA's device has memory windows (rxe): RMRs exist.  Not
+ * max_mw alone: siw reports 1000 windows it has no verbs for.
+ */
+static inline bool dapl_ia_has_windows(const struct dapl_ia *ia)
+{
+	return ia->attr.max_mw &&
+	       (ia->attr.caps & (UAL_CAP_MW_TYPE1 | UAL_CAP_MW_TYPE2));
+}
+
+/* ---- ia_query.c -------------------------------------------------------- */
+
+/*
+ * Named attributes (DAT_PROVIDER_ATTR.provider_specific_attr) live with
+ * their IA, not in one static table every query rewrites (as OFA's):
+ * built by the first dat_ia_query, freed by ia.c when the IA goes.
+ */
+struct dapl_ia_named;
+void dapl_ia_query_ops(DAT_PROVIDER *p);
+void dapl_ia_query_release(struct dapl_ia *ia);
+
+/*
+ * What the provider reports as DAT_PROVIDER_ATTR.completion_flags_supported:
+ * the flags dto.c honours on posts and rmr.c on binds.  A family that
+ * honours fewer must change this (one place, so the attribute stays true).
+ */
+#define DAPL_COMPLETION_FLAGS_SUPPORTED					\
+	(DAT_COMPLETION_SUPPRESS_FLAG | DAT_COMPLETION_SOLICITED_WAIT_FLAG | \
+	 DAT_COMPLETION_UNSIGNALLED_FLAG | DAT_COMPLETION_BARRIER_FENCE_FLAG | \
+	 DAT_COMPLETION_EVD_THRESHOLD_FLAG)
+/*
+ * DAT_PROVIDER_ATTR.evd_stream_merging_supported, indexed by stream
+ * (0 software, 1 CR, 2 DTO, 3 connection, 4 RMR bind, 5 async): what
+ * dat_evd_create accepts in one EVD.  Defined in ia_query.c; evd.c must
+ * refuse exactly the pairs this says FALSE for.
+ */
+extern const DAT_BOOLEAN dapl_evd_stream_merging[6][6];
 /*
  * Each family registers how to free one of its objects; an abrupt
  * dat_ia_close frees what the consumer left, users before what they use
@@ -192,7 +244,8 @@ struct dapl_lmr {
 	struct dapl_pz		*pz;
 	struct ual_mr		*mr;
 	DAT_MEM_TYPE		mem_type;
-	DAT_REGION_DESCRIPTION	region;
+	DAT_REGION_DESCRIPTION	region;		/* as the consumer gave it */
+	void			*addr;		/* start of the registered range */
 	DAT_VLEN		length;
 	DAT_MEM_PRIV_FLAGS	priv;
 	DAT_VA_TYPE		va_type;
@@ -200,6 +253,48 @@ struct dapl_lmr {
 };
 
 void dapl_lmr_ops(DAT_PROVIDER *p);
+
+/* ---- rmr.c (contract with evd.c) --------------------------------------- */
+
+/*
+ * dat_rmr_bind posts a window bind or unbind on the EP's send queue, so
+ * its completion is reaped from the CQ of the EP's request EVD, among the
+ * DTO completions.  The post's ual context is made by rmr.c: an RMR
+ * object's address plus a tag in its low 3 bits (1, 3, 5 or 7: always
+ * odd).  evd.c offers each completion it reaps to dapl_rmr_bind_event
+ * first: true means it was a bind's, and @ev then holds the
+ * DAT_RMR_BIND_COMPLETION_EVENT (rmr_handle, user_cookie, status) with
+ * everything but evd_handle, which evd.c sets.  A failed bind also
+ * leaves the RMR unbound.  The call reads nothing behind a context that
+ * is not an RMR's (dapl_obj_addr_valid), so any DTO context is safe;
+ * dto.c keeps its contexts even to stay off this path altogether.
+ */
+bool dapl_rmr_bind_event(const struct ual_wc *wc, DAT_EVENT *ev);
+
+/* Binds in flight on one RMR whose cookies are kept apart. */
+#define DAPL_RMR_SLOTS	4
+
+/* A bind or unbind in flight: what its completion reports. */
+struct dapl_rmr_slot {
+	DAT_RMR_COOKIE		cookie;
+	bool			unbind;
+};
+
+struct dapl_rmr {
+	struct dapl_hdr		hdr;
+	struct dapl_pz		*pz;
+	struct ual_mw		*mw;
+	pthread_mutex_t		lock;		/* the fields below */
+	struct dapl_lmr		*lmr;		/* bound to (holds a ref), or NULL */
+	DAT_LMR_TRIPLET		triplet;	/* the bound range */
+	DAT_MEM_PRIV_FLAGS	priv;
+	DAT_VA_TYPE		va_type;
+	struct dapl_ep		*ep;		/* type 2: the EP that bound it */
+	unsigned int		posts;		/* binds and unbinds posted */
+	struct dapl_rmr_slot	slot[DAPL_RMR_SLOTS];
+};
+
+void dapl_rmr_ops(DAT_PROVIDER *p);
 
 /* ---- evd.c (shared contract: EP, CM, DTO, CNO and SRQ code use these) -- */
 

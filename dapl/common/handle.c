@@ -18,9 +18,16 @@
 #define TYPES	DAT_HANDLE_TYPE_EXTENSION_BASE
 #define CHUNK	32		/* objects allocated at once per type */
 
+/* One calloc() of CHUNK objects; chunks are never freed or unlinked. */
+struct chunk {
+	char			*mem;
+	struct chunk		*next;
+};
+
 struct type_pool {
 	size_t			size;
 	struct dapl_hdr		*head, *tail;	/* freed, reused oldest first */
+	struct chunk		*chunks;	/* published with release order */
 };
 
 static struct type_pool pools[TYPES];
@@ -73,11 +80,18 @@ const char *dapl_type_name(DAT_HANDLE_TYPE type)
 /* Adds CHUNK fresh objects to @pool's free queue; false on ENOMEM. */
 static bool pool_grow(struct type_pool *pool)
 {
+	struct chunk *c = malloc(sizeof(*c));
 	char *mem = calloc(CHUNK, pool->size);
 	int i;
 
-	if (!mem)
+	if (!mem || !c) {
+		free(mem);
+		free(c);
 		return false;
+	}
+	c->mem = mem;
+	c->next = pool->chunks;
+	__atomic_store_n(&pool->chunks, c, __ATOMIC_RELEASE);
 	for (i = 0; i < CHUNK; i++) {
 		struct dapl_hdr *h = (struct dapl_hdr *)(mem + i * pool->size);
 
@@ -139,6 +153,23 @@ void dapl_obj_free(void *obj)
 	pthread_mutex_unlock(&pool_lock);
 }
 
+bool dapl_obj_addr_valid(uintptr_t addr, DAT_HANDLE_TYPE type)
+{
+	const struct type_pool *pool;
+	const struct chunk *c;
+
+	if ((unsigned int)type >= TYPES)
+		return false;
+	pool = &pools[type];
+	for (c = __atomic_load_n(&pool->chunks, __ATOMIC_ACQUIRE); c; c = c->next) {
+		uintptr_t base = (uintptr_t)c->mem;
+
+		if (addr >= base && addr < base + CHUNK * pool->size)
+			return (addr - base) % pool->size == 0;
+	}
+	return false;
+}
+
 struct dapl_hdr *dapl_hdr_get(DAT_HANDLE handle)
 {
 	struct dapl_hdr *h = handle;
@@ -172,7 +203,7 @@ static DAT_RETURN DAT_API set_consumer_context(DAT_HANDLE handle,
 	struct dapl_hdr *h = dapl_hdr_get(handle);
 
 	if (!h)
-		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_NO_SUBTYPE);
+		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_INVALID_HANDLE1);
 	h->context = context;
 	return DAT_SUCCESS;
 }
@@ -183,7 +214,7 @@ static DAT_RETURN DAT_API get_consumer_context(DAT_HANDLE handle,
 	struct dapl_hdr *h = dapl_hdr_get(handle);
 
 	if (!h)
-		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_NO_SUBTYPE);
+		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_INVALID_HANDLE1);
 	if (!context)
 		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG2);
 	*context = h->context;
@@ -196,7 +227,7 @@ static DAT_RETURN DAT_API get_handle_type(DAT_HANDLE handle,
 	struct dapl_hdr *h = dapl_hdr_get(handle);
 
 	if (!h)
-		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_NO_SUBTYPE);
+		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_INVALID_HANDLE1);
 	if (!type)
 		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG2);
 	*type = h->type;

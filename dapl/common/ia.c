@@ -104,6 +104,7 @@ static void ia_release(struct dapl_ia *ia)
 	if (ia->async_evd && ia->async_evd_ours)
 		dapl_evd_free_async(ia->async_evd);
 	ual_device_close(ia->dev);
+	dapl_ia_query_release(ia);
 	pthread_mutex_destroy(&ia->lock);
 	dapl_obj_free(ia);
 }

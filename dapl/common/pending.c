@@ -51,17 +51,6 @@ DAT_RETURN dapl_extensions(DAT_HANDLE h, DAT_EXTENDED_OP op, va_list args)
 	return dapl_pending("dat_extension_op");
 }
 
-static DAT_RETURN DAT_API pending_ia_query(DAT_IA_HANDLE a0, DAT_EVD_HANDLE *a1, DAT_IA_ATTR_MASK a2, DAT_IA_ATTR *a3, DAT_PROVIDER_ATTR_MASK a4, DAT_PROVIDER_ATTR *a5)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	(void)a5;
-	return dapl_pending("dat_ia_query");
-}
-
 static DAT_RETURN DAT_API pending_cno_create(DAT_IA_HANDLE a0, DAT_OS_WAIT_PROXY_AGENT a1, DAT_CNO_HANDLE *a2)
 {
 	(void)a0;
@@ -321,41 +310,6 @@ static DAT_RETURN DAT_API pending_ep_free(DAT_EP_HANDLE a0)
 	return dapl_pending("dat_ep_free");
 }
 
-static DAT_RETURN DAT_API pending_rmr_create(DAT_PZ_HANDLE a0, DAT_RMR_HANDLE *a1)
-{
-	(void)a0;
-	(void)a1;
-	return dapl_pending("dat_rmr_create");
-}
-
-static DAT_RETURN DAT_API pending_rmr_query(DAT_RMR_HANDLE a0, DAT_RMR_PARAM_MASK a1, DAT_RMR_PARAM *a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_rmr_query");
-}
-
-static DAT_RETURN DAT_API pending_rmr_bind(DAT_RMR_HANDLE a0, DAT_LMR_HANDLE a1, const DAT_LMR_TRIPLET *a2, DAT_MEM_PRIV_FLAGS a3, DAT_VA_TYPE a4, DAT_EP_HANDLE a5, DAT_RMR_COOKIE a6, DAT_COMPLETION_FLAGS a7, DAT_RMR_CONTEXT *a8)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	(void)a5;
-	(void)a6;
-	(void)a7;
-	(void)a8;
-	return dapl_pending("dat_rmr_bind");
-}
-
-static DAT_RETURN DAT_API pending_rmr_free(DAT_RMR_HANDLE a0)
-{
-	(void)a0;
-	return dapl_pending("dat_rmr_free");
-}
-
 static DAT_RETURN DAT_API pending_psp_create(DAT_IA_HANDLE a0, DAT_CONN_QUAL a1, DAT_EVD_HANDLE a2, DAT_PSP_FLAGS a3, DAT_PSP_HANDLE *a4)
 {
 	(void)a0;
@@ -430,22 +384,6 @@ static DAT_RETURN DAT_API pending_evd_clear_unwaitable(DAT_EVD_HANDLE a0)
 {
 	(void)a0;
 	return dapl_pending("dat_evd_clear_unwaitable");
-}
-
-static DAT_RETURN DAT_API pending_lmr_sync_rdma_read(DAT_IA_HANDLE a0, const DAT_LMR_TRIPLET *a1, DAT_VLEN a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_lmr_sync_rdma_read");
-}
-
-static DAT_RETURN DAT_API pending_lmr_sync_rdma_write(DAT_IA_HANDLE a0, const DAT_LMR_TRIPLET *a1, DAT_VLEN a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_lmr_sync_rdma_write");
 }
 
 static DAT_RETURN DAT_API pending_ep_create_with_srq(DAT_IA_HANDLE a0, DAT_PZ_HANDLE a1, DAT_EVD_HANDLE a2, DAT_EVD_HANDLE a3, DAT_EVD_HANDLE a4, DAT_SRQ_HANDLE a5, const DAT_EP_ATTR *a6, DAT_EP_HANDLE *a7)
@@ -557,13 +495,6 @@ static DAT_RETURN DAT_API pending_ep_common_connect(DAT_EP_HANDLE a0, DAT_IA_ADD
 	return dapl_pending("dat_ep_common_connect");
 }
 
-static DAT_RETURN DAT_API pending_rmr_create_for_ep(DAT_PZ_HANDLE a0, DAT_RMR_HANDLE *a1)
-{
-	(void)a0;
-	(void)a1;
-	return dapl_pending("dat_rmr_create_for_ep");
-}
-
 static DAT_RETURN DAT_API pending_ep_post_send_with_invalidate(DAT_EP_HANDLE a0, DAT_COUNT a1, DAT_LMR_TRIPLET *a2, DAT_DTO_COOKIE a3, DAT_COMPLETION_FLAGS a4, DAT_BOOLEAN a5, DAT_RMR_CONTEXT a6)
 {
 	(void)a0;
@@ -611,7 +542,6 @@ static DAT_RETURN DAT_API pending_ia_ha_related(DAT_IA_HANDLE a0, const DAT_NAME
 
 void dapl_pending_ops(DAT_PROVIDER *p)
 {
-	p->ia_query_func = pending_ia_query;
 	p->cno_create_func = pending_cno_create;
 	p->cno_modify_agent_func = pending_cno_modify_agent;
 	p->cno_query_func = pending_cno_query;
@@ -643,10 +573,6 @@ void dapl_pending_ops(DAT_PROVIDER *p)
 	p->ep_post_rdma_write_func = pending_ep_post_rdma_write;
 	p->ep_get_status_func = pending_ep_get_status;
 	p->ep_free_func = pending_ep_free;
-	p->rmr_create_func = pending_rmr_create;
-	p->rmr_query_func = pending_rmr_query;
-	p->rmr_bind_func = pending_rmr_bind;
-	p->rmr_free_func = pending_rmr_free;
 	p->psp_create_func = pending_psp_create;
 	p->psp_query_func = pending_psp_query;
 	p->psp_free_func = pending_psp_free;
@@ -657,8 +583,6 @@ void dapl_pending_ops(DAT_PROVIDER *p)
 	p->ep_reset_func = pending_ep_reset;
 	p->evd_set_unwaitable_func = pending_evd_set_unwaitable;
 	p->evd_clear_unwaitable_func = pending_evd_clear_unwaitable;
-	p->lmr_sync_rdma_read_func = pending_lmr_sync_rdma_read;
-	p->lmr_sync_rdma_write_func = pending_lmr_sync_rdma_write;
 	p->ep_create_with_srq_func = pending_ep_create_with_srq;
 	p->ep_recv_query_func = pending_ep_recv_query;
 	p->ep_set_watermark_func = pending_ep_set_watermark;
@@ -672,7 +596,6 @@ void dapl_pending_ops(DAT_PROVIDER *p)
 	p->csp_query_func = pending_csp_query;
 	p->csp_free_func = pending_csp_free;
 	p->ep_common_connect_func = pending_ep_common_connect;
-	p->rmr_create_for_ep_func = pending_rmr_create_for_ep;
 	p->ep_post_send_with_invalidate_func = pending_ep_post_send_with_invalidate;
 	p->ep_post_rdma_read_to_rmr_func = pending_ep_post_rdma_read_to_rmr;
 	p->cno_fd_create_func = pending_cno_fd_create;

@@ -3,11 +3,9 @@
  * The provider's entry points: dat_provider_init registers one IA name
  * (one dat.conf line) with the registry, dat_provider_fini removes it.
  *
- * ia_params may be what OFA's dat.conf files hold ("ib0 0", "eth2 0": a
- * netdev and an ignored port), an address or host name with a port word,
- * or an RDMA device with its port ("rxe0 1"), or just one of those words.
- * OFA silently registers nothing for a one-word ia_params; here a word
- * alone is accepted and a malformed line is logged with its reason.
+ * ia_params is turned into a device spec by ia_params.c.  OFA silently
+ * registers nothing for a one-word ia_params; here a word alone is
+ * accepted and a malformed line is logged with its reason.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,44 +26,6 @@ struct provider_node {
 static struct provider_node *providers;
 static pthread_mutex_t providers_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static bool is_rdma_device(const char *name)
-{
-	char path[300];
-
-	if (!*name || strchr(name, '/') || strlen(name) > 64)
-		return false;
-	snprintf(path, sizeof(path), "/sys/class/infiniband/%s", name);
-	return access(path, F_OK) == 0;
-}
-
-int dapl_ia_params_to_spec(const char *ia_params, char *spec, size_t len)
-{
-	char name[256], port[32] = "", extra[2];
-	int n;
-
-	if (!ia_params)
-		return -EINVAL;
-	n = sscanf(ia_params, " %255s %31s %1s", name, port, extra);
-	if (n < 1 || n > 2)
-		return -EINVAL;
-	if (n == 2) {
-		char *end;
-		long p = strtol(port, &end, 10);
-
-		if (*end || p < 0 || p > 255)
-			return -EINVAL;
-		/* The port selects the port of an RDMA device only. */
-		if (p > 0 && is_rdma_device(name)) {
-			if ((size_t)snprintf(spec, len, "%s:%ld", name, p) >= len)
-				return -ENAMETOOLONG;
-			return 0;
-		}
-	}
-	if ((size_t)snprintf(spec, len, "%s", name) >= len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 static void fill_table(struct dapl_provider *prov)
 {
 	DAT_PROVIDER *p = &prov->table;
@@ -78,6 +38,8 @@ static void fill_table(struct dapl_provider *prov)
 	dapl_ia_ops(p);
 	dapl_pz_ops(p);
 	dapl_lmr_ops(p);
+	dapl_ia_query_ops(p);
+	dapl_rmr_ops(p);
 	p->handle_extendedop_func = dapl_extensions;
 }
 
