@@ -9,11 +9,28 @@
  * dat_redirection.h).  Nothing else happens here on purpose: these are
  * the data path calls.
  */
+#include <stdint.h>
+
 #include "dat_internal.h"
 
 #define BAD_HANDLE(subtype)	DAT_ERROR(DAT_INVALID_HANDLE, (subtype))
 
+/*
+ * Handles of one object type are provider pointers; no object lives in
+ * the lowest 64 KiB (Linux's default vm.mmap_min_addr), where NULL and
+ * the consumer's IA slot numbers are.  One compare keeps an IA handle
+ * passed where another type is expected from being dereferenced.
+ */
+#define NOT_AN_OBJECT(handle)	((uintptr_t)(handle) < 0x10000)
+
 #define CHECK_HANDLE(handle, subtype)				\
+	do {							\
+		if (NOT_AN_OBJECT(handle))			\
+			return BAD_HANDLE(subtype);		\
+	} while (0)
+
+/* Handles of any type (IA slot numbers included): only NULL is refused. */
+#define CHECK_ANY_HANDLE(handle, subtype)			\
 	do {							\
 		if ((handle) == DAT_HANDLE_NULL)		\
 			return BAD_HANDLE(subtype);		\
@@ -52,7 +69,7 @@ DAT_RETURN DAT_API dat_ia_query(DAT_IA_HANDLE ia, DAT_EVD_HANDLE *async_evd,
 DAT_RETURN DAT_API dat_set_consumer_context(DAT_HANDLE handle,
 					    DAT_CONTEXT context)
 {
-	CHECK_HANDLE(handle, DAT_INVALID_HANDLE1);
+	CHECK_ANY_HANDLE(handle, DAT_INVALID_HANDLE1);
 	handle = any_handle(handle);
 	return DAT_SET_CONSUMER_CONTEXT(handle, context);
 }
@@ -60,7 +77,7 @@ DAT_RETURN DAT_API dat_set_consumer_context(DAT_HANDLE handle,
 DAT_RETURN DAT_API dat_get_consumer_context(DAT_HANDLE handle,
 					    DAT_CONTEXT *context)
 {
-	CHECK_HANDLE(handle, DAT_INVALID_HANDLE1);
+	CHECK_ANY_HANDLE(handle, DAT_INVALID_HANDLE1);
 	handle = any_handle(handle);
 	return DAT_GET_CONSUMER_CONTEXT(handle, context);
 }
@@ -68,7 +85,7 @@ DAT_RETURN DAT_API dat_get_consumer_context(DAT_HANDLE handle,
 DAT_RETURN DAT_API dat_get_handle_type(DAT_HANDLE handle,
 				       DAT_HANDLE_TYPE *type)
 {
-	CHECK_HANDLE(handle, DAT_INVALID_HANDLE1);
+	CHECK_ANY_HANDLE(handle, DAT_INVALID_HANDLE1);
 	handle = any_handle(handle);
 	return DAT_GET_HANDLE_TYPE(handle, type);
 }

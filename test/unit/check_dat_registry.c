@@ -172,6 +172,13 @@ START_TEST(open_dispatch_close)
 	ck_assert_ptr_eq(ep_param.ia_handle, ia);
 	ck_assert_uint_eq(dat_ep_free(ep), DAT_SUCCESS);
 	ck_assert_uint_eq(dat_pz_free(pz), DAT_SUCCESS);
+	/* An IA handle (a slot number) where another type is expected. */
+	ck_assert_uint_eq(dat_pz_free((DAT_PZ_HANDLE)ia),
+			  ERR(DAT_INVALID_HANDLE, DAT_INVALID_HANDLE_PZ));
+	ck_assert_uint_eq(dat_ep_free((DAT_EP_HANDLE)ia),
+			  ERR(DAT_INVALID_HANDLE, DAT_INVALID_HANDLE_EP));
+	ck_assert_uint_eq(dat_evd_dequeue((DAT_EVD_HANDLE)ia, NULL),
+			  ERR(DAT_INVALID_HANDLE, DAT_INVALID_HANDLE_EVD_REQUEST));
 
 	ck_assert_uint_eq(dat_ia_close(ia, DAT_CLOSE_ABRUPT_FLAG), DAT_SUCCESS);
 	/* Last close ran fini, which unregistered, and unloaded the module. */
