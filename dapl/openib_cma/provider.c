@@ -78,6 +78,8 @@ static void fill_table(struct dapl_provider *prov)
 	dapl_ia_ops(p);
 	dapl_pz_ops(p);
 	dapl_lmr_ops(p);
+	dapl_cno_ops(p);
+	dapl_srq_ops(p);
 	p->handle_extendedop_func = dapl_extensions;
 }
 
