@@ -397,6 +397,50 @@ static void *poster_main(void *arg)
 	return NULL;
 }
 
+struct waiter {
+	DAT_CNO_HANDLE cno;
+	DAT_RETURN ret;
+	DAT_EVD_HANDLE got;
+};
+
+static void *waiter_main(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->ret = dat_cno_wait(w->cno, DAT_TIMEOUT_INFINITE, &w->got);
+	return NULL;
+}
+
+/*
+ * An EVD leaves the CNO while another thread waits on it: the waiter
+ * keeps waiting (on the other EVD only) and the detached EVD no longer
+ * triggers the CNO.
+ */
+static void cno_detach_while_waiting(DAT_CNO_HANDLE cno, DAT_EVD_HANDLE a,
+				     DAT_EVD_HANDLE b)
+{
+	struct waiter w = { .cno = cno };
+	DAT_EVD_HANDLE got;
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, waiter_main, &w)) {
+		printf("Bail out! pthread_create\n");
+		exit(1);
+	}
+	expect(dat_evd_modify_cno(a, NULL), DAT_SUCCESS,
+	       "evd_modify_cno: detach while another thread waits on the CNO");
+	post_se(a, (void *)0xa5);
+	post_se(b, (void *)0xb5);
+	pthread_join(t, NULL);
+	expect(w.ret, DAT_SUCCESS, "cno_wait: the waiter returns");
+	expect_true(w.got == b, "cno_wait: names the EVD still attached");
+	expect_true(dequeue_ptr(b) == (void *)0xb5, "evd_dequeue: its event");
+	expect(dat_cno_wait(cno, 0, &got), ERR(DAT_TIMEOUT_EXPIRED, DAT_NO_SUBTYPE),
+	       "cno_wait: the detached EVD's event does not trigger the CNO");
+	expect_true(dequeue_ptr(a) == (void *)0xa5, "evd_dequeue: detached EVD's event");
+	must(dat_evd_modify_cno(a, cno), "dat_evd_modify_cno A again");
+}
+
 static void cno_args(struct env *e, DAT_CNO_HANDLE cno)
 {
 	DAT_OS_WAIT_PROXY_AGENT none = DAT_OS_WAIT_PROXY_AGENT_NULL;
@@ -560,6 +604,7 @@ static void cno_tests(struct env *e)
 	       "cno_wait: an EVD as CNO");
 	cno_agent_tests(e, cno, a, &log);
 	cno_wait_tests(cno, a, b);
+	cno_detach_while_waiting(cno, a, b);
 
 	expect(dat_cno_free(cno), ERR(DAT_INVALID_STATE, DAT_INVALID_STATE_CNO_IN_USE),
 	       "cno_free: refused while two EVDs feed it");
