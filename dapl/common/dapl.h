@@ -245,23 +245,23 @@ struct dapl_ep {
 
 /*
  * The EP creation both dat_ep_create (ep.c) and dat_ep_create_with_srq
- * (srq.c) use.  Every handle is validated by the caller: @ia and @pz are
- * live and of one IA, each EVD is NULL or a live EVD of @ia, @srq is NULL
- * or a live SRQ of @ia.  @attr may be NULL (the defaults); with an SRQ
- * its max_recv_dtos and max_recv_iov are ignored (the SRQ holds the
- * receives).  ep.c validates @attr (DAT_INVALID_PARAMETER with
- * DAT_INVALID_ARG6, as for dat_ep_create; srq.c reports it as ARG7),
- * creates the layer endpoint with ual_ep_attr.srq = @srq->srq, sets
- * ep->srq and takes a reference on the SRQ (atomic ++srq->refs) and the
- * PZ and EVDs as it does without one; dat_ep_free drops the SRQ
- * reference (atomic --srq->refs) after ual_ep_destroy.
+ * (srq.c) use (ep.c implements it).  Handles are checked for type and IA
+ * by the caller: @ia and @pz are live and of one IA, each EVD is NULL or a
+ * live EVD of @ia, @srq is NULL or a live SRQ of @ia.  ep.c validates the
+ * EVDs' streams (the bad one named as ARG3..5) and @attr (NULL: defaults;
+ * a bad one is DAT_INVALID_PARAMETER with subtype @attr_arg: ARG6 for
+ * dat_ep_create, ARG7 for dat_ep_create_with_srq; with an SRQ its
+ * max_recv_dtos/max_recv_iov are ignored), creates the layer endpoint
+ * with ual_ep_attr.srq = @srq->srq, sets ep->srq and takes a reference on
+ * the SRQ (atomic ++srq->refs) as on the PZ and EVDs; freeing the EP
+ * drops it (atomic --srq->refs) after ual_ep_destroy.
  */
 DAT_RETURN dapl_ep_create_common(struct dapl_ia *ia, struct dapl_pz *pz,
 				 struct dapl_evd *recv_evd,
 				 struct dapl_evd *request_evd,
 				 struct dapl_evd *connect_evd,
 				 struct dapl_srq *srq, const DAT_EP_ATTR *attr,
-				 struct dapl_ep **out);
+				 DAT_RETURN attr_arg, struct dapl_ep **out);
 
 /* ---- srq.c (shared contract) ------------------------------------------ */
 

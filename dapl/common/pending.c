@@ -746,7 +746,7 @@ DAT_RETURN dapl_ep_create_common(struct dapl_ia *ia, struct dapl_pz *pz,
 				 struct dapl_evd *request_evd,
 				 struct dapl_evd *connect_evd,
 				 struct dapl_srq *srq, const DAT_EP_ATTR *attr,
-				 struct dapl_ep **out)
+				 DAT_RETURN attr_arg, struct dapl_ep **out)
 {
 	struct ual_ep_attr a = { .type = UAL_EP_RC };
 	struct ual_error err = { 0 };
@@ -755,6 +755,9 @@ DAT_RETURN dapl_ep_create_common(struct dapl_ia *ia, struct dapl_pz *pz,
 	int rc;
 
 	(void)attr;
+	(void)attr_arg;
+	if (!pz)
+		return dapl_pending("dat_ep_create without a PZ");
 	ep = dapl_obj_alloc(ia->hdr.provider, DAT_HANDLE_TYPE_EP, sizeof(*ep), ia);
 	t = calloc(1, sizeof(*t));
 	if (!ep || !t)

@@ -331,7 +331,8 @@ static DAT_RETURN DAT_API ep_create_with_srq(DAT_IA_HANDLE ia_handle,
 
 	if (!ia)
 		return dapl_bad_handle(DAT_HANDLE_TYPE_IA);
-	if (!pz || pz->hdr.ia != ia)
+	/* As for dat_ep_create, an EP may start without a PZ. */
+	if ((pz_handle && !pz) || (pz && pz->hdr.ia != ia))
 		return dapl_bad_handle(DAT_HANDLE_TYPE_PZ);
 	if ((recv_handle && !recv) || (recv && recv->hdr.ia != ia))
 		return DAT_ERROR(DAT_INVALID_HANDLE, DAT_INVALID_HANDLE_EVD_RECV);
@@ -345,9 +346,8 @@ static DAT_RETURN DAT_API ep_create_with_srq(DAT_IA_HANDLE ia_handle,
 		return BAD_PARAM(DAT_INVALID_ARG8);
 	if (srq->state == DAT_SRQ_STATE_ERROR)
 		return DAT_ERROR(DAT_INVALID_STATE, DAT_INVALID_STATE_SRQ_ERROR);
-	ret = dapl_ep_create_common(ia, pz, recv, req, conn, srq, attr, &ep);
-	if (ret == BAD_PARAM(DAT_INVALID_ARG6))
-		return BAD_PARAM(DAT_INVALID_ARG7);
+	ret = dapl_ep_create_common(ia, pz, recv, req, conn, srq, attr,
+				    DAT_INVALID_ARG7, &ep);
 	if (ret != DAT_SUCCESS)
 		return ret;
 	*out = ep;

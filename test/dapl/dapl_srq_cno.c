@@ -279,8 +279,10 @@ static void srq_ep(struct env *e, DAT_SRQ_HANDLE srq)
 	}
 	expect_type(dat_ep_create_with_srq(NULL, e->pz, recv, req, conn, srq, NULL, &ep),
 		    DAT_INVALID_HANDLE, "ep_create_with_srq: NULL IA");
-	expect(dat_ep_create_with_srq(e->ia, NULL, recv, req, conn, srq, NULL, &ep),
-	       BADH(DAT_INVALID_HANDLE_PZ), "ep_create_with_srq: NULL PZ");
+	expect(dat_ep_create_with_srq(e->ia, e->freed_pz, recv, req, conn, srq, NULL, &ep),
+	       BADH(DAT_INVALID_HANDLE_PZ), "ep_create_with_srq: freed PZ");
+	expect(dat_ep_create_with_srq(e->ia, e->evd, recv, req, conn, srq, NULL, &ep),
+	       BADH(DAT_INVALID_HANDLE_PZ), "ep_create_with_srq: an EVD as PZ");
 	expect(dat_ep_create_with_srq(e->ia, e->pz, e->pz, req, conn, srq, NULL, &ep),
 	       BADH(DAT_INVALID_HANDLE_EVD_RECV), "ep_create_with_srq: a PZ as recv EVD");
 	expect(dat_ep_create_with_srq(e->ia, e->pz, recv, e->pz, conn, srq, NULL, &ep),
