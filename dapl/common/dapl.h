@@ -338,22 +338,83 @@ struct dapl_ep {
 	void			*priv;		/* ep.c's */
 };
 
+/*
+ * The EP creation both dat_ep_create (ep.c) and dat_ep_create_with_srq
+ * (srq.c) use (ep.c implements it).  Handles are checked for type and IA
+ * by the caller: @ia and @pz are live and of one IA, each EVD is NULL or a
+ * live EVD of @ia, @srq is NULL or a live SRQ of @ia.  ep.c validates the
+ * EVDs' streams (the bad one named as ARG3..5) and @attr (NULL: defaults;
+ * a bad one is DAT_INVALID_PARAMETER with subtype @attr_arg: ARG6 for
+ * dat_ep_create, ARG7 for dat_ep_create_with_srq; with an SRQ its
+ * max_recv_dtos/max_recv_iov are ignored), creates the layer endpoint
+ * with ual_ep_attr.srq = @srq->srq, sets ep->srq and takes a reference on
+ * the SRQ (atomic ++srq->refs) as on the PZ and EVDs; freeing the EP
+ * drops it (atomic --srq->refs) after ual_ep_destroy.
+ */
+DAT_RETURN dapl_ep_create_common(struct dapl_ia *ia, struct dapl_pz *pz,
+				 struct dapl_evd *recv_evd,
+				 struct dapl_evd *request_evd,
+				 struct dapl_evd *connect_evd,
+				 struct dapl_srq *srq, const DAT_EP_ATTR *attr,
+				 DAT_RETURN attr_arg, struct dapl_ep **out);
+
 /* ---- srq.c (shared contract) ------------------------------------------ */
 
+/*
+ * Receives posted to an SRQ carry the consumer's cookie (DAT_DTO_COOKIE
+ * .as_64) as their layer context, unchanged; their completions arrive on
+ * the recv EVD of whichever EP took them (ual_ep_from_qp_num(wc.qp_num)
+ * names it).
+ */
 struct dapl_srq {
 	struct dapl_hdr		hdr;
 	struct ual_srq		*srq;
 	struct dapl_pz		*pz;
-	DAT_SRQ_ATTR		attr;
+	DAT_SRQ_ATTR		attr;		/* as asked and last set */
+	DAT_SRQ_STATE		state;		/* ERROR after UAL_EVENT_SRQ_ERROR */
 	int			refs;		/* EPs using it */
 	void			*priv;		/* srq.c's */
 };
 
+/*
+ * For evd.c: an SRQ's UAL_EVENT_SRQ_LIMIT or UAL_EVENT_SRQ_ERROR (on the
+ * IA's async EVD: the SRQ is created with that EVD's queue; ev->context is
+ * the struct dapl_srq) as the DAT event the consumer dequeues.  DAT 2.0
+ * has no event number of its own for an SRQ: both are
+ * DAT_ASYNC_ERROR_PROVIDER_INTERNAL_ERROR with asynch_error_event_data
+ * .dat_handle = the SRQ and .reason DAT_SRQ_LOW_WATERMARK_EVENT (limit
+ * reached) or DAT_SRQ_TRANSFER_TO_ERROR (the SRQ failed).  Also disarms
+ * the SRQ's low watermark as the device did.  @out->evd_handle is left
+ * for the caller.
+ */
+void dapl_srq_async_event(const struct ual_event *ev, DAT_EVENT *out);
+void dapl_srq_ops(DAT_PROVIDER *p);
+
 /* ---- cno.c ------------------------------------------------------------ */
 
 struct dapl_cno;
-/* Wakes the CNO's waiter because @evd got an event (evd.c calls it). */
+/*
+ * evd.c: @evd starts feeding @cno (dat_evd_create with a CNO,
+ * dat_evd_modify_cno to it), before evd->cno is set; the CNO then polls
+ * the fds of dapl_evd_arm_fds(@evd), which must be valid from now on.
+ * DAT_INSUFFICIENT_RESOURCES if the CNO cannot take it (then leave
+ * evd->cno as it was).  A CNO with EVDs attached cannot be freed
+ * (DAT_INVALID_STATE_CNO_IN_USE).
+ */
+DAT_RETURN dapl_cno_attach(struct dapl_cno *cno, struct dapl_evd *evd);
+/*
+ * evd.c: @evd stops feeding @cno (dat_evd_modify_cno away from it, and
+ * dat_evd_free before the EVD's CQ and queue are destroyed).
+ */
+void dapl_cno_detach(struct dapl_cno *cno, struct dapl_evd *evd);
+/*
+ * Wakes the CNO's waiter because @evd got an event that its fds may not
+ * show (evd.c calls it: dat_evd_post_se, events it moved into its own
+ * buffer); without a waiter the CNO stays triggered for the next
+ * dat_cno_wait and calls the consumer's proxy agent, if any.
+ */
 void dapl_cno_notify(struct dapl_cno *cno, struct dapl_evd *evd);
+void dapl_cno_ops(DAT_PROVIDER *p);
 
 /*
  * The IA's async EVD when the consumer passed none to dat_ia_open (evd.c):

@@ -40,6 +40,8 @@ static void fill_table(struct dapl_provider *prov)
 	dapl_lmr_ops(p);
 	dapl_ia_query_ops(p);
 	dapl_rmr_ops(p);
+	dapl_cno_ops(p);
+	dapl_srq_ops(p);
 	p->handle_extendedop_func = dapl_extensions;
 }
 
