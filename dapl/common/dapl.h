@@ -230,18 +230,99 @@ int dapl_evd_arm_fds(struct dapl_evd *evd, int *fds, int max);
 bool dapl_evd_ready(struct dapl_evd *evd);
 /* Acknowledges a wake-up of @evd's CQ fd (after poll said readable). */
 void dapl_evd_ack(struct dapl_evd *evd);
+/* Slots of every dat_evd_* call. */
+void dapl_evd_ops(DAT_PROVIDER *p);
+
+/* ---- event.c: layer events and completions as DAT events ------------- */
+
+struct dapl_ep;
+
+/*
+ * Converts @ev, read from @evd's event queue, into @out.  Returns false
+ * when the event concerns nothing the consumer still has (an endpoint or
+ * listener freed meanwhile): it is then dropped.  A CONN_REQUEST creates
+ * the CR object (cm.c) the event names.
+ */
+bool dapl_event_from_ual(struct dapl_evd *evd, const struct ual_event *ev,
+			 DAT_EVENT *out);
+/*
+ * Converts a completion polled from @evd's CQ; @ep is the endpoint whose
+ * QP produced it (NULL if freed since).
+ */
+void dapl_event_from_wc(struct dapl_evd *evd, struct dapl_ep *ep,
+			const struct ual_wc *wc, DAT_EVENT *out);
+/*
+ * The RMR bind contract (rmr.c posts, event.c reports): a bind or unbind
+ * is posted with context = (uintptr_t) a struct dapl_rmr_bind that stays
+ * valid until its completion is reaped; its completion becomes a
+ * DAT_RMR_BIND_COMPLETION_EVENT naming @rmr with @cookie.
+ */
+struct dapl_rmr_bind {
+	DAT_RMR_HANDLE		rmr;
+	DAT_RMR_COOKIE		cookie;
+};
 
 /* ---- ep.c (shared contract: CM, DTO, RMR and SRQ code use these) ------ */
 
 struct dapl_ep {
 	struct dapl_hdr		hdr;
-	struct ual_ep		*ep;
+	struct ual_ep		*ep;		/* NULL while no PZ is set */
 	struct dapl_pz		*pz;
 	struct dapl_evd		*recv_evd, *request_evd, *connect_evd;
 	struct dapl_srq		*srq;
 	DAT_EP_ATTR		attr;
 	void			*priv;		/* ep.c's */
 };
+
+/*
+ * Creates an EP (dat_ep_create, and dat_ep_create_with_srq from srq.c
+ * with a non-NULL @srq): validates the EVDs (recv/request need the DTO
+ * stream, connect the CONNECTION stream) and @attr (NULL: defaults capped
+ * by the device), creates the layer endpoint in @pz's protection domain
+ * (none while @pz is NULL) and takes a reference on @pz, every EVD and
+ * @srq.  Handles are already checked for type by the caller; the return
+ * is a DAT code naming the bad argument (EVDs are ARG3..5, @attr is the
+ * caller's @attr_arg).
+ */
+DAT_RETURN dapl_ep_create_common(struct dapl_ia *ia, struct dapl_pz *pz,
+				 struct dapl_evd *recv_evd,
+				 struct dapl_evd *request_evd,
+				 struct dapl_evd *connect_evd,
+				 struct dapl_srq *srq, const DAT_EP_ATTR *attr,
+				 DAT_RETURN attr_arg, struct dapl_ep **out);
+/* The DAT state of @ep, from the layer's state (no state kept here). */
+DAT_EP_STATE dapl_ep_state(struct dapl_ep *ep);
+/*
+ * Keeps a copy of connection private data in @ep (valid until the next
+ * connection event of @ep or its free) and returns it.
+ */
+void *dapl_ep_keep_pdata(struct dapl_ep *ep, const void *data, uint32_t len);
+/* Marks @ep reserved by an RSP (true) or released (false). */
+void dapl_ep_set_reserved(struct dapl_ep *ep, bool reserved);
+/* Counts a completed receive (@recv) or signalled request of @ep. */
+void dapl_ep_dto_done(struct dapl_ep *ep, bool recv);
+/* Counts a posted receive or signalled request (dto.c). */
+void dapl_ep_dto_posted(struct dapl_ep *ep, bool recv);
+void dapl_ep_ops(DAT_PROVIDER *p);
+
+/* ---- cm.c: service points and connection requests -------------------- */
+
+/* DAT connection qualifier <-> rdma_cm port (host order), as OFA. */
+uint16_t dapl_conn_qual_to_port(DAT_CONN_QUAL qual);
+/*
+ * Makes the CR object for a CONN_REQUEST read from @evd and fills the
+ * CR arrival event data; false if its service point is gone (the request
+ * is then rejected).
+ */
+bool dapl_cr_from_event(struct dapl_evd *evd, const struct ual_event *ev,
+			DAT_CR_ARRIVAL_EVENT_DATA *out);
+/* The 4-byte header OFA puts before reject private data (dapl.md 3.5). */
+#define DAPL_REJECT_HDR_LEN 4
+void dapl_cm_ops(DAT_PROVIDER *p);
+
+/* ---- dto.c ------------------------------------------------------------ */
+
+void dapl_dto_ops(DAT_PROVIDER *p);
 
 /* ---- srq.c (shared contract) ------------------------------------------ */
 

@@ -6,6 +6,9 @@
  * family that lands removes its calls from here; the file goes when the
  * last one has.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "dapl.h"
 
 static pthread_mutex_t said_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -29,20 +32,6 @@ DAT_RETURN dapl_pending(const char *call)
 	return DAT_ERROR(DAT_NOT_IMPLEMENTED, DAT_NO_SUBTYPE);
 }
 
-DAT_RETURN dapl_evd_create_async(struct dapl_ia *ia, DAT_COUNT qlen,
-				 struct dapl_evd **evd)
-{
-	(void)ia;
-	(void)qlen;
-	*evd = NULL;
-	return DAT_ERROR(DAT_NOT_IMPLEMENTED, DAT_NO_SUBTYPE);
-}
-
-void dapl_evd_free_async(struct dapl_evd *evd)
-{
-	(void)evd;
-}
-
 DAT_RETURN dapl_extensions(DAT_HANDLE h, DAT_EXTENDED_OP op, va_list args)
 {
 	(void)h;
@@ -51,15 +40,82 @@ DAT_RETURN dapl_extensions(DAT_HANDLE h, DAT_EXTENDED_OP op, va_list args)
 	return dapl_pending("dat_extension_op");
 }
 
+/*
+ * INTERIM, for the communication families' guest runs only: the IA and
+ * provider attributes dtest and dapltest read.  dat_ia_query belongs to
+ * the attributes work (wt-dres), which replaces this function whole.
+ */
+DAT_RETURN DAT_API dats_get_ia_handle(DAT_IA_HANDLE handle, DAT_IA_HANDLE *out);
+
+static void interim_ia_attr(struct dapl_ia *ia, DAT_IA_ATTR *a)
+{
+	const struct ual_device_attr *d = &ia->attr;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->adapter_name, sizeof(a->adapter_name), "%s", d->name);
+	a->hardware_version_major = d->hw_ver;
+	a->ia_address_ptr = (DAT_IA_ADDRESS_PTR)&ia->local;
+	a->max_eps = d->max_qp;
+	a->max_dto_per_ep = d->max_qp_wr;
+	a->max_rdma_read_per_ep_in = d->max_dest_rd_atomic;
+	a->max_rdma_read_per_ep_out = d->max_rd_atomic;
+	a->max_evds = d->max_cq;
+	a->max_evd_qlen = d->max_cqe;
+	a->max_iov_segments_per_dto = d->max_sge;
+	a->max_lmrs = d->max_mr;
+	a->max_lmr_block_size = d->max_mr_size > 0xffffffffu ? 0xffffffffu : d->max_mr_size;
+	a->max_lmr_virtual_address = d->max_mr_size;
+	a->max_pzs = d->max_pd;
+	a->max_message_size = d->max_msg_size;
+	a->max_rdma_size = d->max_msg_size;
+	a->max_rmrs = d->max_mw;
+	a->max_rmr_target_address = d->max_mr_size;
+	a->max_iov_segments_per_rdma_read = d->max_sge_rd;
+	a->max_iov_segments_per_rdma_write = d->max_sge;
+	a->max_rdma_read_in = d->max_dest_rd_atomic;
+	a->max_rdma_read_out = d->max_rd_atomic;
+	a->max_rdma_read_per_ep_in_guaranteed = DAT_TRUE;
+	a->max_rdma_read_per_ep_out_guaranteed = DAT_TRUE;
+	a->extension_supported = DAT_EXTENSION_NONE;
+}
+
+static void interim_provider_attr(struct dapl_ia *ia, DAT_PROVIDER_ATTR *a)
+{
+	memset(a, 0, sizeof(*a));
+	snprintf(a->provider_name, sizeof(a->provider_name), "%s",
+		 ia->hdr.provider->device_name);
+	a->provider_version_major = 2;
+	a->dapl_version_major = 2;
+	a->lmr_mem_types_supported = DAT_MEM_TYPE_VIRTUAL | DAT_MEM_TYPE_LMR;
+	a->max_private_data_size = ia->attr.pdata.connect;
+	a->optimal_buffer_alignment = 256;
+}
+
 static DAT_RETURN DAT_API pending_ia_query(DAT_IA_HANDLE a0, DAT_EVD_HANDLE *a1, DAT_IA_ATTR_MASK a2, DAT_IA_ATTR *a3, DAT_PROVIDER_ATTR_MASK a4, DAT_PROVIDER_ATTR *a5)
 {
-	(void)a0;
-	(void)a1;
+	struct dapl_ia *ia = dapl_obj_get(a0, DAT_HANDLE_TYPE_IA);
+
 	(void)a2;
-	(void)a3;
 	(void)a4;
-	(void)a5;
-	return dapl_pending("dat_ia_query");
+	if (!ia)
+		return dapl_bad_handle(DAT_HANDLE_TYPE_IA);
+	if (a1)
+		*a1 = ia->async_evd;
+	if (a3)
+		interim_ia_attr(ia, a3);
+	if (a5)
+		interim_provider_attr(ia, a5);
+	return DAT_SUCCESS;
+}
+
+/*
+ * STUB until cno.c lands (wt-dsrq): evd.c tells the CNO of new events;
+ * without CNOs (dat_cno_create is pending) no EVD has one.
+ */
+void dapl_cno_notify(struct dapl_cno *cno, struct dapl_evd *evd)
+{
+	(void)cno;
+	(void)evd;
 }
 
 static DAT_RETURN DAT_API pending_cno_create(DAT_IA_HANDLE a0, DAT_OS_WAIT_PROXY_AGENT a1, DAT_CNO_HANDLE *a2)
@@ -99,228 +155,6 @@ static DAT_RETURN DAT_API pending_cno_wait(DAT_CNO_HANDLE a0, DAT_TIMEOUT a1, DA
 	return dapl_pending("dat_cno_wait");
 }
 
-static DAT_RETURN DAT_API pending_cr_query(DAT_CR_HANDLE a0, DAT_CR_PARAM_MASK a1, DAT_CR_PARAM *a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_cr_query");
-}
-
-static DAT_RETURN DAT_API pending_cr_accept(DAT_CR_HANDLE a0, DAT_EP_HANDLE a1, DAT_COUNT a2, const DAT_PVOID a3)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	return dapl_pending("dat_cr_accept");
-}
-
-static DAT_RETURN DAT_API pending_cr_reject(DAT_CR_HANDLE a0, DAT_COUNT a1, const DAT_PVOID a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_cr_reject");
-}
-
-static DAT_RETURN DAT_API pending_cr_handoff(DAT_CR_HANDLE a0, DAT_CONN_QUAL a1)
-{
-	(void)a0;
-	(void)a1;
-	return dapl_pending("dat_cr_handoff");
-}
-
-static DAT_RETURN DAT_API pending_evd_create(DAT_IA_HANDLE a0, DAT_COUNT a1, DAT_CNO_HANDLE a2, DAT_EVD_FLAGS a3, DAT_EVD_HANDLE *a4)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	return dapl_pending("dat_evd_create");
-}
-
-static DAT_RETURN DAT_API pending_evd_query(DAT_EVD_HANDLE a0, DAT_EVD_PARAM_MASK a1, DAT_EVD_PARAM *a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_evd_query");
-}
-
-static DAT_RETURN DAT_API pending_evd_modify_cno(DAT_EVD_HANDLE a0, DAT_CNO_HANDLE a1)
-{
-	(void)a0;
-	(void)a1;
-	return dapl_pending("dat_evd_modify_cno");
-}
-
-static DAT_RETURN DAT_API pending_evd_enable(DAT_EVD_HANDLE a0)
-{
-	(void)a0;
-	return dapl_pending("dat_evd_enable");
-}
-
-static DAT_RETURN DAT_API pending_evd_disable(DAT_EVD_HANDLE a0)
-{
-	(void)a0;
-	return dapl_pending("dat_evd_disable");
-}
-
-static DAT_RETURN DAT_API pending_evd_wait(DAT_EVD_HANDLE a0, DAT_TIMEOUT a1, DAT_COUNT a2, DAT_EVENT *a3, DAT_COUNT *a4)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	return dapl_pending("dat_evd_wait");
-}
-
-static DAT_RETURN DAT_API pending_evd_resize(DAT_EVD_HANDLE a0, DAT_COUNT a1)
-{
-	(void)a0;
-	(void)a1;
-	return dapl_pending("dat_evd_resize");
-}
-
-static DAT_RETURN DAT_API pending_evd_post_se(DAT_EVD_HANDLE a0, const DAT_EVENT *a1)
-{
-	(void)a0;
-	(void)a1;
-	return dapl_pending("dat_evd_post_se");
-}
-
-static DAT_RETURN DAT_API pending_evd_dequeue(DAT_EVD_HANDLE a0, DAT_EVENT *a1)
-{
-	(void)a0;
-	(void)a1;
-	return dapl_pending("dat_evd_dequeue");
-}
-
-static DAT_RETURN DAT_API pending_evd_free(DAT_EVD_HANDLE a0)
-{
-	(void)a0;
-	return dapl_pending("dat_evd_free");
-}
-
-static DAT_RETURN DAT_API pending_ep_create(DAT_IA_HANDLE a0, DAT_PZ_HANDLE a1, DAT_EVD_HANDLE a2, DAT_EVD_HANDLE a3, DAT_EVD_HANDLE a4, const DAT_EP_ATTR *a5, DAT_EP_HANDLE *a6)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	(void)a5;
-	(void)a6;
-	return dapl_pending("dat_ep_create");
-}
-
-static DAT_RETURN DAT_API pending_ep_query(DAT_EP_HANDLE a0, DAT_EP_PARAM_MASK a1, DAT_EP_PARAM *a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_ep_query");
-}
-
-static DAT_RETURN DAT_API pending_ep_modify(DAT_EP_HANDLE a0, DAT_EP_PARAM_MASK a1, const DAT_EP_PARAM *a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_ep_modify");
-}
-
-static DAT_RETURN DAT_API pending_ep_connect(DAT_EP_HANDLE a0, DAT_IA_ADDRESS_PTR a1, DAT_CONN_QUAL a2, DAT_TIMEOUT a3, DAT_COUNT a4, const DAT_PVOID a5, DAT_QOS a6, DAT_CONNECT_FLAGS a7)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	(void)a5;
-	(void)a6;
-	(void)a7;
-	return dapl_pending("dat_ep_connect");
-}
-
-static DAT_RETURN DAT_API pending_ep_dup_connect(DAT_EP_HANDLE a0, DAT_EP_HANDLE a1, DAT_TIMEOUT a2, DAT_COUNT a3, const DAT_PVOID a4, DAT_QOS a5)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	(void)a5;
-	return dapl_pending("dat_ep_dup_connect");
-}
-
-static DAT_RETURN DAT_API pending_ep_disconnect(DAT_EP_HANDLE a0, DAT_CLOSE_FLAGS a1)
-{
-	(void)a0;
-	(void)a1;
-	return dapl_pending("dat_ep_disconnect");
-}
-
-static DAT_RETURN DAT_API pending_ep_post_send(DAT_EP_HANDLE a0, DAT_COUNT a1, DAT_LMR_TRIPLET *a2, DAT_DTO_COOKIE a3, DAT_COMPLETION_FLAGS a4)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	return dapl_pending("dat_ep_post_send");
-}
-
-static DAT_RETURN DAT_API pending_ep_post_recv(DAT_EP_HANDLE a0, DAT_COUNT a1, DAT_LMR_TRIPLET *a2, DAT_DTO_COOKIE a3, DAT_COMPLETION_FLAGS a4)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	return dapl_pending("dat_ep_post_recv");
-}
-
-static DAT_RETURN DAT_API pending_ep_post_rdma_read(DAT_EP_HANDLE a0, DAT_COUNT a1, DAT_LMR_TRIPLET *a2, DAT_DTO_COOKIE a3, const DAT_RMR_TRIPLET *a4, DAT_COMPLETION_FLAGS a5)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	(void)a5;
-	return dapl_pending("dat_ep_post_rdma_read");
-}
-
-static DAT_RETURN DAT_API pending_ep_post_rdma_write(DAT_EP_HANDLE a0, DAT_COUNT a1, DAT_LMR_TRIPLET *a2, DAT_DTO_COOKIE a3, const DAT_RMR_TRIPLET *a4, DAT_COMPLETION_FLAGS a5)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	(void)a5;
-	return dapl_pending("dat_ep_post_rdma_write");
-}
-
-static DAT_RETURN DAT_API pending_ep_get_status(DAT_EP_HANDLE a0, DAT_EP_STATE *a1, DAT_BOOLEAN *a2, DAT_BOOLEAN *a3)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	return dapl_pending("dat_ep_get_status");
-}
-
-static DAT_RETURN DAT_API pending_ep_free(DAT_EP_HANDLE a0)
-{
-	(void)a0;
-	return dapl_pending("dat_ep_free");
-}
-
 static DAT_RETURN DAT_API pending_rmr_create(DAT_PZ_HANDLE a0, DAT_RMR_HANDLE *a1)
 {
 	(void)a0;
@@ -356,82 +190,6 @@ static DAT_RETURN DAT_API pending_rmr_free(DAT_RMR_HANDLE a0)
 	return dapl_pending("dat_rmr_free");
 }
 
-static DAT_RETURN DAT_API pending_psp_create(DAT_IA_HANDLE a0, DAT_CONN_QUAL a1, DAT_EVD_HANDLE a2, DAT_PSP_FLAGS a3, DAT_PSP_HANDLE *a4)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	return dapl_pending("dat_psp_create");
-}
-
-static DAT_RETURN DAT_API pending_psp_query(DAT_PSP_HANDLE a0, DAT_PSP_PARAM_MASK a1, DAT_PSP_PARAM *a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_psp_query");
-}
-
-static DAT_RETURN DAT_API pending_psp_free(DAT_PSP_HANDLE a0)
-{
-	(void)a0;
-	return dapl_pending("dat_psp_free");
-}
-
-static DAT_RETURN DAT_API pending_rsp_create(DAT_IA_HANDLE a0, DAT_CONN_QUAL a1, DAT_EP_HANDLE a2, DAT_EVD_HANDLE a3, DAT_RSP_HANDLE *a4)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	return dapl_pending("dat_rsp_create");
-}
-
-static DAT_RETURN DAT_API pending_rsp_query(DAT_RSP_HANDLE a0, DAT_RSP_PARAM_MASK a1, DAT_RSP_PARAM *a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_rsp_query");
-}
-
-static DAT_RETURN DAT_API pending_rsp_free(DAT_RSP_HANDLE a0)
-{
-	(void)a0;
-	return dapl_pending("dat_rsp_free");
-}
-
-static DAT_RETURN DAT_API pending_psp_create_any(DAT_IA_HANDLE a0, DAT_CONN_QUAL *a1, DAT_EVD_HANDLE a2, DAT_PSP_FLAGS a3, DAT_PSP_HANDLE *a4)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	return dapl_pending("dat_psp_create_any");
-}
-
-static DAT_RETURN DAT_API pending_ep_reset(DAT_EP_HANDLE a0)
-{
-	(void)a0;
-	return dapl_pending("dat_ep_reset");
-}
-
-static DAT_RETURN DAT_API pending_evd_set_unwaitable(DAT_EVD_HANDLE a0)
-{
-	(void)a0;
-	return dapl_pending("dat_evd_set_unwaitable");
-}
-
-static DAT_RETURN DAT_API pending_evd_clear_unwaitable(DAT_EVD_HANDLE a0)
-{
-	(void)a0;
-	return dapl_pending("dat_evd_clear_unwaitable");
-}
-
 static DAT_RETURN DAT_API pending_lmr_sync_rdma_read(DAT_IA_HANDLE a0, const DAT_LMR_TRIPLET *a1, DAT_VLEN a2)
 {
 	(void)a0;
@@ -459,22 +217,6 @@ static DAT_RETURN DAT_API pending_ep_create_with_srq(DAT_IA_HANDLE a0, DAT_PZ_HA
 	(void)a6;
 	(void)a7;
 	return dapl_pending("dat_ep_create_with_srq");
-}
-
-static DAT_RETURN DAT_API pending_ep_recv_query(DAT_EP_HANDLE a0, DAT_COUNT *a1, DAT_COUNT *a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_ep_recv_query");
-}
-
-static DAT_RETURN DAT_API pending_ep_set_watermark(DAT_EP_HANDLE a0, DAT_COUNT a1, DAT_COUNT a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_ep_set_watermark");
 }
 
 static DAT_RETURN DAT_API pending_srq_create(DAT_IA_HANDLE a0, DAT_PZ_HANDLE a1, DAT_SRQ_ATTR *a2, DAT_SRQ_HANDLE *a3)
@@ -523,67 +265,11 @@ static DAT_RETURN DAT_API pending_srq_set_lw(DAT_SRQ_HANDLE a0, DAT_COUNT a1)
 	return dapl_pending("dat_srq_set_lw");
 }
 
-static DAT_RETURN DAT_API pending_csp_create(DAT_IA_HANDLE a0, DAT_COMM *a1, DAT_IA_ADDRESS_PTR a2, DAT_EVD_HANDLE a3, DAT_CSP_HANDLE *a4)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	return dapl_pending("dat_csp_create");
-}
-
-static DAT_RETURN DAT_API pending_csp_query(DAT_CSP_HANDLE a0, DAT_CSP_PARAM_MASK a1, DAT_CSP_PARAM *a2)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	return dapl_pending("dat_csp_query");
-}
-
-static DAT_RETURN DAT_API pending_csp_free(DAT_CSP_HANDLE a0)
-{
-	(void)a0;
-	return dapl_pending("dat_csp_free");
-}
-
-static DAT_RETURN DAT_API pending_ep_common_connect(DAT_EP_HANDLE a0, DAT_IA_ADDRESS_PTR a1, DAT_TIMEOUT a2, DAT_COUNT a3, const DAT_PVOID a4)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	return dapl_pending("dat_ep_common_connect");
-}
-
 static DAT_RETURN DAT_API pending_rmr_create_for_ep(DAT_PZ_HANDLE a0, DAT_RMR_HANDLE *a1)
 {
 	(void)a0;
 	(void)a1;
 	return dapl_pending("dat_rmr_create_for_ep");
-}
-
-static DAT_RETURN DAT_API pending_ep_post_send_with_invalidate(DAT_EP_HANDLE a0, DAT_COUNT a1, DAT_LMR_TRIPLET *a2, DAT_DTO_COOKIE a3, DAT_COMPLETION_FLAGS a4, DAT_BOOLEAN a5, DAT_RMR_CONTEXT a6)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	(void)a5;
-	(void)a6;
-	return dapl_pending("dat_ep_post_send_with_invalidate");
-}
-
-static DAT_RETURN DAT_API pending_ep_post_rdma_read_to_rmr(DAT_EP_HANDLE a0, const DAT_RMR_TRIPLET *a1, DAT_DTO_COOKIE a2, const DAT_RMR_TRIPLET *a3, DAT_COMPLETION_FLAGS a4)
-{
-	(void)a0;
-	(void)a1;
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	return dapl_pending("dat_ep_post_rdma_read_to_rmr");
 }
 
 static DAT_RETURN DAT_API pending_cno_fd_create(DAT_IA_HANDLE a0, DAT_FD *a1, DAT_CNO_HANDLE *a2)
@@ -617,64 +303,20 @@ void dapl_pending_ops(DAT_PROVIDER *p)
 	p->cno_query_func = pending_cno_query;
 	p->cno_free_func = pending_cno_free;
 	p->cno_wait_func = pending_cno_wait;
-	p->cr_query_func = pending_cr_query;
-	p->cr_accept_func = pending_cr_accept;
-	p->cr_reject_func = pending_cr_reject;
-	p->cr_handoff_func = pending_cr_handoff;
-	p->evd_create_func = pending_evd_create;
-	p->evd_query_func = pending_evd_query;
-	p->evd_modify_cno_func = pending_evd_modify_cno;
-	p->evd_enable_func = pending_evd_enable;
-	p->evd_disable_func = pending_evd_disable;
-	p->evd_wait_func = pending_evd_wait;
-	p->evd_resize_func = pending_evd_resize;
-	p->evd_post_se_func = pending_evd_post_se;
-	p->evd_dequeue_func = pending_evd_dequeue;
-	p->evd_free_func = pending_evd_free;
-	p->ep_create_func = pending_ep_create;
-	p->ep_query_func = pending_ep_query;
-	p->ep_modify_func = pending_ep_modify;
-	p->ep_connect_func = pending_ep_connect;
-	p->ep_dup_connect_func = pending_ep_dup_connect;
-	p->ep_disconnect_func = pending_ep_disconnect;
-	p->ep_post_send_func = pending_ep_post_send;
-	p->ep_post_recv_func = pending_ep_post_recv;
-	p->ep_post_rdma_read_func = pending_ep_post_rdma_read;
-	p->ep_post_rdma_write_func = pending_ep_post_rdma_write;
-	p->ep_get_status_func = pending_ep_get_status;
-	p->ep_free_func = pending_ep_free;
 	p->rmr_create_func = pending_rmr_create;
 	p->rmr_query_func = pending_rmr_query;
 	p->rmr_bind_func = pending_rmr_bind;
 	p->rmr_free_func = pending_rmr_free;
-	p->psp_create_func = pending_psp_create;
-	p->psp_query_func = pending_psp_query;
-	p->psp_free_func = pending_psp_free;
-	p->rsp_create_func = pending_rsp_create;
-	p->rsp_query_func = pending_rsp_query;
-	p->rsp_free_func = pending_rsp_free;
-	p->psp_create_any_func = pending_psp_create_any;
-	p->ep_reset_func = pending_ep_reset;
-	p->evd_set_unwaitable_func = pending_evd_set_unwaitable;
-	p->evd_clear_unwaitable_func = pending_evd_clear_unwaitable;
 	p->lmr_sync_rdma_read_func = pending_lmr_sync_rdma_read;
 	p->lmr_sync_rdma_write_func = pending_lmr_sync_rdma_write;
 	p->ep_create_with_srq_func = pending_ep_create_with_srq;
-	p->ep_recv_query_func = pending_ep_recv_query;
-	p->ep_set_watermark_func = pending_ep_set_watermark;
 	p->srq_create_func = pending_srq_create;
 	p->srq_free_func = pending_srq_free;
 	p->srq_post_recv_func = pending_srq_post_recv;
 	p->srq_query_func = pending_srq_query;
 	p->srq_resize_func = pending_srq_resize;
 	p->srq_set_lw_func = pending_srq_set_lw;
-	p->csp_create_func = pending_csp_create;
-	p->csp_query_func = pending_csp_query;
-	p->csp_free_func = pending_csp_free;
-	p->ep_common_connect_func = pending_ep_common_connect;
 	p->rmr_create_for_ep_func = pending_rmr_create_for_ep;
-	p->ep_post_send_with_invalidate_func = pending_ep_post_send_with_invalidate;
-	p->ep_post_rdma_read_to_rmr_func = pending_ep_post_rdma_read_to_rmr;
 	p->cno_fd_create_func = pending_cno_fd_create;
 	p->cno_trigger_func = pending_cno_trigger;
 	p->ia_ha_related_func = pending_ia_ha_related;

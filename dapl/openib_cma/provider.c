@@ -78,6 +78,10 @@ static void fill_table(struct dapl_provider *prov)
 	dapl_ia_ops(p);
 	dapl_pz_ops(p);
 	dapl_lmr_ops(p);
+	dapl_evd_ops(p);
+	dapl_ep_ops(p);
+	dapl_cm_ops(p);
+	dapl_dto_ops(p);
 	p->handle_extendedop_func = dapl_extensions;
 }
 
