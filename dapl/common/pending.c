@@ -79,6 +79,11 @@ static void interim_ia_attr(struct dapl_ia *ia, DAT_IA_ATTR *a)
 	a->extension_supported = DAT_EXTENSION_NONE;
 }
 
+/* dtest reads RDMA only if this says TRUE (dapl.md 5.3). */
+static DAT_NAMED_ATTR interim_named[] = {
+	{ "DAT_IB_RDMA_READ", "TRUE" },
+};
+
 static void interim_provider_attr(struct dapl_ia *ia, DAT_PROVIDER_ATTR *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -89,6 +94,8 @@ static void interim_provider_attr(struct dapl_ia *ia, DAT_PROVIDER_ATTR *a)
 	a->lmr_mem_types_supported = DAT_MEM_TYPE_VIRTUAL | DAT_MEM_TYPE_LMR;
 	a->max_private_data_size = ia->attr.pdata.connect;
 	a->optimal_buffer_alignment = 256;
+	a->num_provider_specific_attr = 1;
+	a->provider_specific_attr = interim_named;
 }
 
 static DAT_RETURN DAT_API pending_ia_query(DAT_IA_HANDLE a0, DAT_EVD_HANDLE *a1, DAT_IA_ATTR_MASK a2, DAT_IA_ATTR *a3, DAT_PROVIDER_ATTR_MASK a4, DAT_PROVIDER_ATTR *a5)
