@@ -1,7 +1,8 @@
 # Wire interop: Debian's dtest with OUR provider (and our libdat2) on one
 # side and the reference (Debian's libdat2 + OFA's libdaplofa.so.2) on the
 # other, in both directions: connect and accept private data, the RMR
-# exchange by send/receive and RDMA writes cross the two providers.
+# exchange by send/receive, RDMA writes and reads cross the two
+# providers.  Then dapltest's transaction test the same two ways.
 # transports: rxe siw
 # lock: dtest-ports-%T
 # timeout: 300
@@ -49,3 +50,28 @@ mixed_pair()
 
 mixed_pair ours ofa
 mixed_pair ofa ours
+
+# mixed_dapltest SERVER_SIDE CLIENT_SIDE: two threads of two EPs with
+# sends, RDMA reads and the 30-byte connect private data dapltest checks.
+mixed_dapltest()
+{
+	local port=$((CASE_PORT + 1))
+	echo "=== dapltest server: $1, client: $2"
+	bg dtserver srv env $(side_env "$1") dapltest -T S -D "$DAT_IA" -n "$port"
+	wait_listen "$port" 120
+	cli env $(side_env "$2") dapltest -T T -s "$SERVER_IP" -D "$DAT_IA" -n "$port" \
+		-i 50 -t 2 -w 2 client SR 256 server RR 4096 server SR 256 \
+		>"$CASE_TMP/client.log" 2>&1
+	local crc=$?
+	cat "$CASE_TMP/client.log"
+	cli env $(side_env "$2") dapltest -T Q -s "$SERVER_IP" -D "$DAT_IA" -n "$port" \
+		>"$CASE_TMP/quit.log" 2>&1 ||
+		{ cat "$CASE_TMP/quit.log"; fail "dapltest -T Q ($2) failed"; }
+	bg_wait dtserver 60 || { bg_log dtserver; fail "dapltest server ($1) failed"; }
+	[ $crc -eq 0 ] || fail "dapltest -T T ($2) exited $crc"
+	grep -q 'End of Work' "$CASE_TMP/client.log" ||
+		fail "dapltest client ($2) did not reach 'End of Work'"
+}
+
+mixed_dapltest ours ofa
+mixed_dapltest ofa ours
