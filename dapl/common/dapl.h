@@ -325,12 +325,32 @@ int dapl_evd_arm_fds(struct dapl_evd *evd, int *fds, int max);
 bool dapl_evd_ready(struct dapl_evd *evd);
 /* Acknowledges a wake-up of @evd's CQ fd (after poll said readable). */
 void dapl_evd_ack(struct dapl_evd *evd);
+/* Slots of every dat_evd_* call. */
+void dapl_evd_ops(DAT_PROVIDER *p);
 
+/* ---- event.c: layer events and completions as DAT events ------------- */
+
+struct dapl_ep;
+
+/*
+ * Converts @ev, read from @evd's event queue, into @out.  Returns false
+ * when the event concerns nothing the consumer still has (an endpoint or
+ * listener freed meanwhile): it is then dropped.  A CONN_REQUEST creates
+ * the CR object (cm.c) the event names.
+ */
+bool dapl_event_from_ual(struct dapl_evd *evd, const struct ual_event *ev,
+			 DAT_EVENT *out);
+/*
+ * Converts a completion polled from @evd's CQ; @ep is the endpoint whose
+ * QP produced it (NULL if freed since).
+ */
+void dapl_event_from_wc(struct dapl_evd *evd, struct dapl_ep *ep,
+			const struct ual_wc *wc, DAT_EVENT *out);
 /* ---- ep.c (shared contract: CM, DTO, RMR and SRQ code use these) ------ */
 
 struct dapl_ep {
 	struct dapl_hdr		hdr;
-	struct ual_ep		*ep;
+	struct ual_ep		*ep;		/* NULL while no PZ is set */
 	struct dapl_pz		*pz;
 	struct dapl_evd		*recv_evd, *request_evd, *connect_evd;
 	struct dapl_srq		*srq;
@@ -339,17 +359,16 @@ struct dapl_ep {
 };
 
 /*
- * The EP creation both dat_ep_create (ep.c) and dat_ep_create_with_srq
- * (srq.c) use (ep.c implements it).  Handles are checked for type and IA
- * by the caller: @ia and @pz are live and of one IA, each EVD is NULL or a
- * live EVD of @ia, @srq is NULL or a live SRQ of @ia.  ep.c validates the
- * EVDs' streams (the bad one named as ARG3..5) and @attr (NULL: defaults;
- * a bad one is DAT_INVALID_PARAMETER with subtype @attr_arg: ARG6 for
- * dat_ep_create, ARG7 for dat_ep_create_with_srq; with an SRQ its
- * max_recv_dtos/max_recv_iov are ignored), creates the layer endpoint
- * with ual_ep_attr.srq = @srq->srq, sets ep->srq and takes a reference on
- * the SRQ (atomic ++srq->refs) as on the PZ and EVDs; freeing the EP
- * drops it (atomic --srq->refs) after ual_ep_destroy.
+ * Creates an EP (dat_ep_create, and dat_ep_create_with_srq from srq.c
+ * with a non-NULL @srq): validates the EVDs (recv/request need the DTO
+ * stream, connect the CONNECTION stream) and @attr (NULL: defaults capped
+ * by the device), creates the layer endpoint in @pz's protection domain
+ * (none while @pz is NULL) and takes a reference on @pz, every EVD and
+ * @srq.  Handles are already checked for type by the caller; the return
+ * is a DAT code naming the bad argument (EVDs are ARG3..5, @attr is the
+ * caller's @attr_arg).
+ * With an SRQ its max_recv_dtos/max_recv_iov are ignored; freeing the EP
+ * drops the SRQ reference after ual_ep_destroy.
  */
 DAT_RETURN dapl_ep_create_common(struct dapl_ia *ia, struct dapl_pz *pz,
 				 struct dapl_evd *recv_evd,
@@ -357,6 +376,39 @@ DAT_RETURN dapl_ep_create_common(struct dapl_ia *ia, struct dapl_pz *pz,
 				 struct dapl_evd *connect_evd,
 				 struct dapl_srq *srq, const DAT_EP_ATTR *attr,
 				 DAT_RETURN attr_arg, struct dapl_ep **out);
+/* The DAT state of @ep, from the layer's state (no state kept here). */
+DAT_EP_STATE dapl_ep_state(struct dapl_ep *ep);
+/*
+ * Keeps a copy of connection private data in @ep (valid until the next
+ * connection event of @ep or its free) and returns it.
+ */
+void *dapl_ep_keep_pdata(struct dapl_ep *ep, const void *data, uint32_t len);
+/* Marks @ep reserved by an RSP (true) or released (false). */
+void dapl_ep_set_reserved(struct dapl_ep *ep, bool reserved);
+/* Counts a completed receive (@recv) or signalled request of @ep. */
+void dapl_ep_dto_done(struct dapl_ep *ep, bool recv);
+/* Counts a posted receive or signalled request (dto.c). */
+void dapl_ep_dto_posted(struct dapl_ep *ep, bool recv);
+void dapl_ep_ops(DAT_PROVIDER *p);
+
+/* ---- cm.c: service points and connection requests -------------------- */
+
+/* DAT connection qualifier <-> rdma_cm port (host order), as OFA. */
+uint16_t dapl_conn_qual_to_port(DAT_CONN_QUAL qual);
+/*
+ * Makes the CR object for a CONN_REQUEST read from @evd and fills the
+ * CR arrival event data; false if its service point is gone (the request
+ * is then rejected).
+ */
+bool dapl_cr_from_event(struct dapl_evd *evd, const struct ual_event *ev,
+			DAT_CR_ARRIVAL_EVENT_DATA *out);
+/* The 4-byte header OFA puts before reject private data (dapl.md 3.5). */
+#define DAPL_REJECT_HDR_LEN 4
+void dapl_cm_ops(DAT_PROVIDER *p);
+
+/* ---- dto.c ------------------------------------------------------------ */
+
+void dapl_dto_ops(DAT_PROVIDER *p);
 
 /* ---- srq.c (shared contract) ------------------------------------------ */
 
@@ -425,11 +477,7 @@ DAT_RETURN dapl_evd_create_async(struct dapl_ia *ia, DAT_COUNT qlen,
 /* Frees an EVD created by dapl_evd_create_async. */
 void dapl_evd_free_async(struct dapl_evd *evd);
 
-/* ---- pending.c: calls whose family has not landed --------------------- */
-
-/* Logs once per call name and returns DAT_NOT_IMPLEMENTED. */
-DAT_RETURN dapl_pending(const char *call);
-void dapl_pending_ops(DAT_PROVIDER *p);
+/* ---- extensions.c ---------------------------------------------------- */
 
 /* The IB extension entry point (dapl_extensions, exported). */
 DAT_RETURN dapl_extensions(DAT_HANDLE h, DAT_EXTENDED_OP op, va_list args);

@@ -189,8 +189,23 @@ static DAT_RETURN DAT_API ia_close(DAT_IA_HANDLE handle, DAT_CLOSE_FLAGS flags)
 	return DAT_SUCCESS;
 }
 
+/*
+ * DAT 2.0's high-availability relation between IAs: no provider
+ * implements HA here (OFA's registry does not even export the call).
+ */
+static DAT_RETURN DAT_API ia_ha_related(DAT_IA_HANDLE handle,
+					const DAT_NAME_PTR name, DAT_BOOLEAN *related)
+{
+	(void)name;
+	(void)related;
+	if (!dapl_obj_get(handle, DAT_HANDLE_TYPE_IA))
+		return dapl_bad_handle(DAT_HANDLE_TYPE_IA);
+	return DAT_ERROR(DAT_NOT_IMPLEMENTED, DAT_NO_SUBTYPE);
+}
+
 void dapl_ia_ops(DAT_PROVIDER *p)
 {
+	p->ia_ha_related_func = ia_ha_related;
 	p->ia_open_func = ia_open;
 	p->ia_close_func = ia_close;
 }

@@ -33,7 +33,6 @@ static void fill_table(struct dapl_provider *prov)
 	memset(p, 0, sizeof(*p));
 	p->device_name = prov->info.ia_name;
 	p->extension = prov;
-	dapl_pending_ops(p);
 	dapl_handle_ops(p);
 	dapl_ia_ops(p);
 	dapl_pz_ops(p);
@@ -42,6 +41,10 @@ static void fill_table(struct dapl_provider *prov)
 	dapl_rmr_ops(p);
 	dapl_cno_ops(p);
 	dapl_srq_ops(p);
+	dapl_evd_ops(p);
+	dapl_ep_ops(p);
+	dapl_cm_ops(p);
+	dapl_dto_ops(p);
 	p->handle_extendedop_func = dapl_extensions;
 }
 

@@ -17,8 +17,14 @@ dtest_size_args()
 # out-of-band exchange, so these cases take the dtest-ports lock.
 run_dtest_pair()
 {
-	local args
-	args=$(dtest_size_args)
+	run_dtest_pair_args $(dtest_size_args)
+}
+
+# The same with the dtest options given (both sides).
+run_dtest_pair_args()
+{
+	local args="$*"
+	echo "=== dtest $args"
 	bg server srv dtest -s -P "$DAT_IA" $args
 	wait_tcp_listen 15828 120
 	cli dtest -h "$SERVER_IP" -P "$DAT_IA" $args >"$CASE_TMP/client.log" 2>&1
@@ -32,6 +38,25 @@ run_dtest_pair()
 	[ $src -eq 0 ] || fail "dtest server exited $src"
 	grep -q 'PASSED' "$CASE_TMP/client.log" || fail "dtest client did not report PASSED"
 	grep -q 'PASSED' "$CASE_TMP/server.log" || fail "dtest server did not report PASSED"
+}
+
+# dtestcm server + client with the options given (both sides): connection
+# set-up in bursts; the OOB exchange uses TCP 15828 like dtest's.
+run_dtestcm_pair()
+{
+	local args="$*"
+	echo "=== dtestcm $args"
+	bg server srv dtestcm -s -P "$DAT_IA" $args
+	wait_tcp_listen 15828 120
+	cli dtestcm -h "$SERVER_IP" -P "$DAT_IA" $args >"$CASE_TMP/client.log" 2>&1
+	local crc=$?
+	cat "$CASE_TMP/client.log"
+	bg_wait server 120
+	local src=$?
+	echo "--- server:"
+	bg_log server
+	[ $crc -eq 0 ] || fail "dtestcm client exited $crc"
+	[ $src -eq 0 ] || fail "dtestcm server exited $src"
 }
 
 # dapltest server, one transaction test, then the quit test.
