@@ -6,4 +6,4 @@
 
 command -v dapltest >/dev/null || fail "dapltest missing: install the Debian package dapl2-utils"
 write_dat_conf libdaplofa.so.2
-run_dapltest_pair
+run_reference_pair run_dapltest_pair

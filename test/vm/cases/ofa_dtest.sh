@@ -9,4 +9,4 @@
 
 command -v dtest >/dev/null || fail "dtest missing: install the Debian package dapl2-utils"
 write_dat_conf libdaplofa.so.2
-run_dtest_pair
+run_reference_pair run_dtest_pair
