@@ -91,24 +91,59 @@ static bool qp_event_is_fatal(enum ibv_event_type t)
 	       t == IBV_EVENT_QP_ACCESS_ERR;
 }
 
-/*
- * The consumer hears of the error on the affiliated destination; the
- * endpoint's own queue, which owns its state machine, turns it into
- * CONN_BROKEN.
- */
-static void route_qp_event(const struct ibv_async_event *ae)
+static void push_ep_event(struct ual_ep *ep, enum ual_event_type type,
+			  const struct ibv_async_event *ae)
 {
-	struct ual_ep *ep = ae->element.qp->qp_context;
-	struct ual_event_node *n;
-	struct ual_eq *eq;
+	struct ual_event_node *n = async_event(type, ae, ep->context);
 
-	if (!ep || !qp_event_is_fatal(ae->event_type))
-		return;	/* COMM_EST, LAST_WQE, SQ_DRAINED: nothing owed */
-	n = async_event(UAL_EVENT_EP_ERROR, ae, ep->context);
 	if (n) {
 		n->ev.ep = ep;
 		push_affiliated(ep->dev, ep->eq, n);
 	}
+}
+
+/*
+ * EP_LAST_WQE, once per connection of an endpoint on an SRQ: a QP on an
+ * SRQ that went to the error state (a disconnect as well as a failure)
+ * takes no more receives from it, and consumers wait for that before
+ * they free the endpoint.  Hardware reports verbs' LAST_WQE_REACHED; rxe
+ * and siw (Linux 6.1) never do, so cm.c also tells it when a connection
+ * ends.  Whichever comes first is queued; the other is dropped.
+ */
+void ual_ep_tell_last_wqe(struct ual_ep *ep)
+{
+	struct ual_event_node *n;
+
+	if (__atomic_exchange_n(&ep->last_wqe_told, true, __ATOMIC_ACQ_REL))
+		return;
+	n = ual_event_alloc(UAL_EVENT_EP_LAST_WQE);
+	if (!n)
+		return;
+	n->ev.status = IBV_EVENT_QP_LAST_WQE_REACHED;
+	n->ev.context = ep->context;
+	n->ev.ep = ep;
+	push_affiliated(ep->dev, ep->eq, n);
+}
+
+/*
+ * The consumer hears of the error on the affiliated destination; the
+ * endpoint's own queue, which owns its state machine, turns it into
+ * CONN_BROKEN.  LAST_WQE_REACHED moves nothing: it is only passed on.
+ */
+static void route_qp_event(const struct ibv_async_event *ae)
+{
+	struct ual_ep *ep = ae->element.qp->qp_context;
+	struct ual_eq *eq;
+
+	if (!ep)
+		return;
+	if (ae->event_type == IBV_EVENT_QP_LAST_WQE_REACHED) {
+		ual_ep_tell_last_wqe(ep);
+		return;
+	}
+	if (!qp_event_is_fatal(ae->event_type))
+		return;	/* COMM_EST, SQ_DRAINED, path migration: nothing owed */
+	push_ep_event(ep, UAL_EVENT_EP_ERROR, ae);
 	eq = ep->eq;
 	pthread_mutex_lock(&eq->lock);
 	if (ual_list_empty(&ep->fatal_link)) {

@@ -428,9 +428,29 @@ static void ep_act(struct ual_ep *ep, const struct cm_input *ci,
 	}
 }
 
+/*
+ * An established connection of an endpoint on an SRQ ended: its QP is in
+ * the error state (rdma_cm's disconnect on IB, the fatal error, the
+ * cancel of an unanswered disconnect) or closed (iWARP), so it takes no
+ * more receives from the SRQ: EP_LAST_WQE (async.c) follows the
+ * connection event.
+ */
+static void ep_note_end(struct ual_ep *ep, enum ual_ep_state before,
+			enum ual_ep_state after)
+{
+	if (ep->type != UAL_EP_RC || !ep->qp_attr.srq)
+		return;
+	if (after == UAL_EP_CONNECTED && before != UAL_EP_CONNECTED)
+		__atomic_store_n(&ep->last_wqe_told, false, __ATOMIC_RELEASE);
+	if ((before == UAL_EP_CONNECTED || before == UAL_EP_DISCONNECTING) &&
+	    (after == UAL_EP_DISCONNECTED || after == UAL_EP_FAILED))
+		ual_ep_tell_last_wqe(ep);
+}
+
 static void ep_apply(struct ual_ep *ep, const struct cm_input *ci)
 {
 	enum ual_reject_reason why = UAL_REJECT_NONE;
+	enum ual_ep_state before = ep->state;
 	struct ual_conn_step st;
 	uint32_t len = 0;
 
@@ -450,6 +470,7 @@ static void ep_apply(struct ual_ep *ep, const struct cm_input *ci)
 	if (st.deliver != UAL_EVENT_NONE)
 		deliver(ep, ci, &st);
 	ep_act(ep, ci, &st);
+	ep_note_end(ep, before, st.next);
 }
 
 void ual_ep_qp_fatal(struct ual_ep *ep, enum ibv_event_type what)
@@ -573,7 +594,10 @@ static int ep_renew_qp(struct ual_ep *ep, struct ual_error *err)
 	return 0;
 }
 
-/* Drops what the last connection left: timers, a parked QP fatal event. */
+/*
+ * Drops what the last connection left: timers, a parked QP fatal event,
+ * the note that its EP_LAST_WQE was told.
+ */
 static void ep_forget_connection(struct ual_ep *ep)
 {
 	ual_timer_cancel(ep->eq, &ep->retry_timer);
@@ -585,6 +609,7 @@ static void ep_forget_connection(struct ual_ep *ep)
 	memset(&ep->remote, 0, sizeof(ep->remote));
 	memset(&ep->opts, 0, sizeof(ep->opts));
 	ep->pdata_len = 0;
+	__atomic_store_n(&ep->last_wqe_told, false, __ATOMIC_RELEASE);
 }
 
 /*

@@ -357,6 +357,7 @@ static const char *const event_names[UAL_EVENT_TYPE_COUNT] = {
 	[UAL_EVENT_DEVICE_REMOVED] = "device removed",
 	[UAL_EVENT_LISTEN_ERROR] = "listener error",
 	[UAL_EVENT_SOFTWARE] = "software event",
+	[UAL_EVENT_EP_LAST_WQE] = "last SRQ receive taken",
 };
 
 const char *ual_event_name(enum ual_event_type type)

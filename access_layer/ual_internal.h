@@ -548,6 +548,11 @@ struct ual_ep {
 	struct ual_list fatal_link;	/* in eq->fatal */
 	enum ibv_event_type fatal_what;	/* DEVICE_FATAL: the device is lost */
 	bool ud_resolve;
+	/*
+	 * EP_LAST_WQE of this connection was queued (from the device or
+	 * made by the layer, whichever came first; see async.c).
+	 */
+	bool last_wqe_told;
 	int last_post_error;
 	uint32_t siw_pages;
 	/*
@@ -650,6 +655,7 @@ void ual_progress_remove(struct ual_eq *eq);
 
 /* async.c */
 void ual_async_drain(struct ual_hca *hca);
+void ual_ep_tell_last_wqe(struct ual_ep *ep);
 
 /* eq.c */
 struct ual_event_node *ual_event_alloc(enum ual_event_type type);

@@ -158,6 +158,17 @@ static void async_event(const struct ual_event *ev, DAT_EVENT *out)
 		a->dat_handle = ep_of(ev);
 		a->reason = DAT_EP_OTHER_ERROR;
 		break;
+	case UAL_EVENT_EP_LAST_WQE:
+		/*
+		 * As OFA: verbs' LAST_WQE_REACHED of an EP on an SRQ is
+		 * DAT_ASYNC_ERROR_EP_BROKEN naming the EP; it comes after
+		 * every disconnect of such an EP, and consumers (dtestsrq)
+		 * wait for it before they free the EP.
+		 */
+		out->event_number = DAT_ASYNC_ERROR_EP_BROKEN;
+		a->dat_handle = ep_of(ev);
+		a->reason = DAT_EP_OTHER_ERROR;
+		break;
 	case UAL_EVENT_CQ_ERROR:
 		out->event_number = DAT_ASYNC_ERROR_EVD_OVERFLOW;
 		a->dat_handle = dapl_obj_get(ev->context, DAT_HANDLE_TYPE_EVD);
@@ -188,8 +199,10 @@ static void async_event(const struct ual_event *ev, DAT_EVENT *out)
 		a->reason = DAT_IA_OTHER_ERROR;
 		break;
 	}
-	dapl_log(DAPL_DBG_WARN, "async event %s (port %u)",
-		 ual_event_name(ev->type), ev->port_num);
+	/* LAST_WQE follows every orderly disconnect: no warning. */
+	dapl_log(ev->type == UAL_EVENT_EP_LAST_WQE ? DAPL_DBG_SRQ : DAPL_DBG_WARN,
+		 "async event %s (port %u)", ual_event_name(ev->type),
+		 ev->port_num);
 }
 
 bool dapl_event_from_ual(struct dapl_evd *evd, const struct ual_event *ev,

@@ -363,6 +363,8 @@ enum ual_event_type {
 					 * the kernel waits for that */
 	UAL_EVENT_LISTEN_ERROR,		/* listener died (device removal) */
 	UAL_EVENT_SOFTWARE,		/* ual_eq_post_software() */
+	UAL_EVENT_EP_LAST_WQE,		/* ep on an SRQ: its QP is in error
+					 * and takes no more SRQ receives */
 	UAL_EVENT_TYPE_COUNT
 };
 

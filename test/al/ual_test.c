@@ -7,7 +7,8 @@
  *   basic     connect with private data both ways, send/recv, RDMA write,
  *             RDMA read, write with immediate and atomics (or a clean
  *             "not supported" on iWARP), disconnect by --disconnect side
- *   srq       basic, the server receiving through a shared receive queue
+ *   srq       basic, the server receiving through a shared receive queue;
+ *             one EP_LAST_WQE after its DISCONNECTED
  *   reject    the server rejects with private data
  *   retry     the client starts before the server and retries
  *   kill      the client transfers until killed; the server must see the
@@ -83,6 +84,23 @@ static void server_handle(struct side *s, const char *msg, const struct ual_wc *
 	}
 }
 
+/*
+ * An endpoint on an SRQ hears EP_LAST_WQE once when its connection ends
+ * (the layer tells it where the device does not: rxe, siw); with no
+ * affiliated queue set it comes on the endpoint's own queue, after the
+ * DISCONNECTED.
+ */
+static void expect_last_wqe(struct side *s)
+{
+	struct ual_event ev = expect(s, UAL_EVENT_EP_LAST_WQE);
+
+	if (ev.ep != s->ep)
+		die("EP_LAST_WQE names another endpoint");
+	if (ual_eq_poll(s->eq, &ev, 1) == 1)
+		die("after EP_LAST_WQE: '%s'", ual_event_name(ev.type));
+	say("last SRQ receive taken");
+}
+
 static int run_server_basic(struct side *s, bool use_srq)
 {
 	uint64_t *counter = (uint64_t *)(s->buf + ATOMIC_OFF);
@@ -108,6 +126,8 @@ static int run_server_basic(struct side *s, bool use_srq)
 		server_handle(s, msg, &wc);
 	} while (strcmp(msg, "done"));
 	finish_disconnect(s, !strcmp(s->o.disconnect, "server"));
+	if (use_srq)
+		expect_last_wqe(s);
 	ual_listener_destroy(ls);
 	return 0;
 }

@@ -299,6 +299,35 @@ START_TEST(every_event_type_defined)
 }
 END_TEST
 
+/*
+ * OFA's mapping of verbs' LAST_WQE_REACHED: EP_BROKEN naming the EP, which
+ * dtestsrq waits for after each disconnect of an EP on an SRQ; about an
+ * EP freed meanwhile it names no EP.
+ */
+START_TEST(last_wqe_is_ep_broken)
+{
+	struct ual_event ev;
+	DAT_EVENT out;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = UAL_EVENT_EP_LAST_WQE;
+	ev.context = ep;
+	ck_assert(dapl_event_from_ual(&evd, &ev, &out));
+	ck_assert_int_eq(out.event_number, DAT_ASYNC_ERROR_EP_BROKEN);
+	ck_assert_ptr_eq(out.evd_handle, &evd);
+	ck_assert_ptr_eq(out.event_data.asynch_error_event_data.dat_handle, ep);
+	ck_assert_int_eq(out.event_data.asynch_error_event_data.reason,
+			 DAT_EP_OTHER_ERROR);
+	ck_assert_str_eq(ual_event_name(UAL_EVENT_EP_LAST_WQE),
+			 "last SRQ receive taken");
+
+	dapl_obj_free(ep);
+	ck_assert(dapl_event_from_ual(&evd, &ev, &out));
+	ck_assert_int_eq(out.event_number, DAT_ASYNC_ERROR_EP_BROKEN);
+	ck_assert_ptr_null(out.event_data.asynch_error_event_data.dat_handle);
+}
+END_TEST
+
 START_TEST(software_event)
 {
 	struct ual_event ev = { .type = UAL_EVENT_SOFTWARE, .software = 0xfeed };
@@ -325,6 +354,7 @@ int main(void)
 	tcase_add_test(tc, private_data);
 	tcase_add_test(tc, freed_ep_dropped);
 	tcase_add_test(tc, every_event_type_defined);
+	tcase_add_test(tc, last_wqe_is_ep_broken);
 	tcase_add_test(tc, software_event);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

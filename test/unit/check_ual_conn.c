@@ -213,6 +213,10 @@ START_TEST(unexpected_events_are_ignored)
 	ck_assert_int_eq(st.action, UAL_ACT_NONE);
 	ck_assert_str_eq(ual_ep_state_name(UAL_EP_CONNECTED), "connected");
 	ck_assert_str_eq(ual_event_name(UAL_EVENT_PORT_DOWN), "port down");
+	/* Every event type has a name of its own. */
+	for (in = 0; in < UAL_EVENT_TYPE_COUNT; in++)
+		ck_assert_str_ne(ual_event_name(in), "invalid");
+	ck_assert_str_eq(ual_event_name(UAL_EVENT_TYPE_COUNT), "invalid");
 }
 END_TEST
 
