@@ -477,6 +477,7 @@ static void many_reap_acks(struct side *s)
 static int run_server_many(struct side *s)
 {
 	int accepted = 0, established = 0, closed = 0, answered = 0, cap = 64;
+	int last_wqe = 0;
 	struct ual_ep **eps = calloc((size_t)cap, sizeof(*eps));
 	struct pollfd pfd[2];
 	struct ual_listener *ls;
@@ -520,6 +521,9 @@ static int run_server_many(struct side *s)
 			case UAL_EVENT_CONN_DISCONNECTED:
 				closed++;
 				break;
+			case UAL_EVENT_EP_LAST_WQE:	/* one per ended SRQ connection */
+				last_wqe++;
+				break;
 			default:
 				die("unexpected event '%s'", ual_event_name(ev.type));
 			}
@@ -554,6 +558,16 @@ static int run_server_many(struct side *s)
 	say("%d connections established, %d answered", established, answered);
 	if (answered != accepted)
 		die("%d connections but %d messages", accepted, answered);
+	/* Each ended connection on the SRQ says so once, after its DISCONNECTED. */
+	while (last_wqe < closed) {
+		ev = next_event(s, TIMEOUT_MS);
+		if (ev.type != UAL_EVENT_EP_LAST_WQE)
+			die("unexpected event '%s'", ual_event_name(ev.type));
+		last_wqe++;
+	}
+	if (ual_eq_poll(s->eq, &ev, 1) == 1)
+		die("unexpected event '%s' after the last one", ual_event_name(ev.type));
+	say("%d 'last SRQ receive taken' events, one per connection", last_wqe);
 	for (i = 0; i < accepted; i++)
 		check(ual_ep_destroy(eps[i], &e), &e, "ual_ep_destroy");
 	free(eps);
