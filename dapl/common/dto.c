@@ -50,13 +50,15 @@ static DAT_COUNT iov_max(DAT_COUNT attr, uint32_t dev)
 	return attr ? attr : (DAT_COUNT)dev;
 }
 
-/* Checks shared by every post: handle, IOV count and array, flags, state. */
-static DAT_RETURN post_checks(DAT_EP_HANDLE handle, DAT_COUNT n,
+/*
+ * Checks shared by every post: handle (@ep is the caller's one lookup,
+ * NULL for a bad handle), IOV count and array, flags, state.
+ */
+static DAT_RETURN post_checks(struct dapl_ep *ep, DAT_COUNT n,
 			      const DAT_LMR_TRIPLET *iov, DAT_COUNT max_iov,
 			      DAT_COMPLETION_FLAGS flags, DAT_RETURN flags_arg,
-			      bool recv, struct dapl_ep **out)
+			      bool recv)
 {
-	struct dapl_ep *ep = dapl_obj_get(handle, DAT_HANDLE_TYPE_EP);
 	enum ual_ep_state st;
 
 	if (!ep)
@@ -84,7 +86,6 @@ static DAT_RETURN post_checks(DAT_EP_HANDLE handle, DAT_COUNT n,
 				 DAT_INVALID_STATE_EP_UNCONNECTED :
 				 DAT_INVALID_STATE_EP_DISCONNECTED);
 	}
-	*out = ep;
 	return DAT_SUCCESS;
 }
 
@@ -123,8 +124,8 @@ static DAT_RETURN DAT_API post_send(DAT_EP_HANDLE handle, DAT_COUNT n,
 	DAT_RETURN ret;
 	unsigned int uf;
 
-	ret = post_checks(handle, n, iov, ep ? ep->attr.max_request_iov : 0,
-			  flags, DAT_INVALID_ARG5, false, &ep);
+	ret = post_checks(ep, n, iov, ep ? ep->attr.max_request_iov : 0,
+			  flags, DAT_INVALID_ARG5, false);
 	if (ret != DAT_SUCCESS)
 		return ret;
 	uf = ual_flags(flags);
@@ -142,8 +143,8 @@ static DAT_RETURN DAT_API post_send_inv(DAT_EP_HANDLE handle, DAT_COUNT n,
 	DAT_RETURN ret;
 	unsigned int uf;
 
-	ret = post_checks(handle, n, iov, ep ? ep->attr.max_request_iov : 0,
-			  flags, DAT_INVALID_ARG5, false, &ep);
+	ret = post_checks(ep, n, iov, ep ? ep->attr.max_request_iov : 0,
+			  flags, DAT_INVALID_ARG5, false);
 	if (ret != DAT_SUCCESS)
 		return ret;
 	if (invalidate != DAT_TRUE && invalidate != DAT_FALSE)
@@ -165,8 +166,8 @@ static DAT_RETURN DAT_API post_recv(DAT_EP_HANDLE handle, DAT_COUNT n,
 	struct dapl_ep *ep = dapl_obj_get(handle, DAT_HANDLE_TYPE_EP);
 	DAT_RETURN ret;
 
-	ret = post_checks(handle, n, iov, ep ? ep->attr.max_recv_iov : 0,
-			  flags, DAT_INVALID_ARG5, true, &ep);
+	ret = post_checks(ep, n, iov, ep ? ep->attr.max_recv_iov : 0,
+			  flags, DAT_INVALID_ARG5, true);
 	if (ret != DAT_SUCCESS)
 		return ret;
 	return posted(ep, "dat_ep_post_recv",
@@ -174,26 +175,44 @@ static DAT_RETURN DAT_API post_recv(DAT_EP_HANDLE handle, DAT_COUNT n,
 				    cookie.as_64), true, 0);
 }
 
-static DAT_RETURN DAT_API post_rdma_read(DAT_EP_HANDLE handle, DAT_COUNT n,
-					 DAT_LMR_TRIPLET *iov, DAT_DTO_COOKIE cookie,
-					 const DAT_RMR_TRIPLET *remote,
-					 DAT_COMPLETION_FLAGS flags)
+/* RDMA read (@read) or write: the IOV limit, the post and the call name differ. */
+static DAT_RETURN post_rdma(DAT_EP_HANDLE handle, DAT_COUNT n,
+			    DAT_LMR_TRIPLET *iov, DAT_DTO_COOKIE cookie,
+			    const DAT_RMR_TRIPLET *remote,
+			    DAT_COMPLETION_FLAGS flags, bool read)
 {
 	struct dapl_ep *ep = dapl_obj_get(handle, DAT_HANDLE_TYPE_EP);
+	const struct ual_sge *sge = (const struct ual_sge *)iov;
+	DAT_COUNT max_iov = 0;
 	DAT_RETURN ret;
 	unsigned int uf;
+	int rc;
 
-	ret = post_checks(handle, n, iov, ep ? iov_max(ep->attr.max_rdma_read_iov, ep->hdr.ia->attr.max_sge_rd) : 0,
-			  flags, DAT_INVALID_ARG6, false, &ep);
+	if (ep)
+		max_iov = read ? iov_max(ep->attr.max_rdma_read_iov, ep->hdr.ia->attr.max_sge_rd) :
+				 iov_max(ep->attr.max_rdma_write_iov, ep->hdr.ia->attr.max_sge);
+	ret = post_checks(ep, n, iov, max_iov, flags, DAT_INVALID_ARG6, false);
 	if (ret != DAT_SUCCESS)
 		return ret;
 	if (!remote)
 		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG5);
 	uf = ual_flags(flags);
-	return posted(ep, "dat_ep_post_rdma_read",
-		      ual_post_read(ep->ep, (const struct ual_sge *)iov, n,
-				    remote->virtual_address, remote->rmr_context,
-				    cookie.as_64, uf), false, uf);
+	if (read)
+		rc = ual_post_read(ep->ep, sge, n, remote->virtual_address,
+				   remote->rmr_context, cookie.as_64, uf);
+	else
+		rc = ual_post_write(ep->ep, sge, n, remote->virtual_address,
+				    remote->rmr_context, cookie.as_64, uf);
+	return posted(ep, read ? "dat_ep_post_rdma_read" : "dat_ep_post_rdma_write",
+		      rc, false, uf);
+}
+
+static DAT_RETURN DAT_API post_rdma_read(DAT_EP_HANDLE handle, DAT_COUNT n,
+					 DAT_LMR_TRIPLET *iov, DAT_DTO_COOKIE cookie,
+					 const DAT_RMR_TRIPLET *remote,
+					 DAT_COMPLETION_FLAGS flags)
+{
+	return post_rdma(handle, n, iov, cookie, remote, flags, true);
 }
 
 static DAT_RETURN DAT_API post_rdma_write(DAT_EP_HANDLE handle, DAT_COUNT n,
@@ -201,21 +220,7 @@ static DAT_RETURN DAT_API post_rdma_write(DAT_EP_HANDLE handle, DAT_COUNT n,
 					  const DAT_RMR_TRIPLET *remote,
 					  DAT_COMPLETION_FLAGS flags)
 {
-	struct dapl_ep *ep = dapl_obj_get(handle, DAT_HANDLE_TYPE_EP);
-	DAT_RETURN ret;
-	unsigned int uf;
-
-	ret = post_checks(handle, n, iov, ep ? iov_max(ep->attr.max_rdma_write_iov, ep->hdr.ia->attr.max_sge) : 0,
-			  flags, DAT_INVALID_ARG6, false, &ep);
-	if (ret != DAT_SUCCESS)
-		return ret;
-	if (!remote)
-		return DAT_ERROR(DAT_INVALID_PARAMETER, DAT_INVALID_ARG5);
-	uf = ual_flags(flags);
-	return posted(ep, "dat_ep_post_rdma_write",
-		      ual_post_write(ep->ep, (const struct ual_sge *)iov, n,
-				     remote->virtual_address, remote->rmr_context,
-				     cookie.as_64, uf), false, uf);
+	return post_rdma(handle, n, iov, cookie, remote, flags, false);
 }
 
 static DAT_RETURN DAT_API post_rdma_read_to_rmr(DAT_EP_HANDLE handle,
