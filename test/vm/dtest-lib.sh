@@ -23,40 +23,37 @@ run_dtest_pair()
 # The same with the dtest options given (both sides).
 run_dtest_pair_args()
 {
-	local args="$*"
-	echo "=== dtest $args"
-	bg server srv dtest -s -P "$DAT_IA" $args
-	wait_tcp_listen 15828 120
-	cli dtest -h "$SERVER_IP" -P "$DAT_IA" $args >"$CASE_TMP/client.log" 2>&1
-	local crc=$?
-	cat "$CASE_TMP/client.log"
-	bg_wait server 120
-	local src=$?
-	echo "--- server:"
-	bg_log server
-	[ $crc -eq 0 ] || fail "dtest client exited $crc"
-	[ $src -eq 0 ] || fail "dtest server exited $src"
+	run_tool_pair dtest "$@"
 	grep -q 'PASSED' "$CASE_TMP/client.log" || fail "dtest client did not report PASSED"
 	grep -q 'PASSED' "$CASE_TMP/server.log" || fail "dtest server did not report PASSED"
 }
 
 # dtestcm server + client with the options given (both sides): connection
-# set-up in bursts; the OOB exchange uses TCP 15828 like dtest's.
+# set-up in bursts.
 run_dtestcm_pair()
 {
+	run_tool_pair dtestcm "$@"
+}
+
+# A dtest-family TOOL as server and client with the options given (both
+# sides); its out-of-band exchange uses TCP 15828.  Fails unless both exit 0.
+run_tool_pair()
+{
+	local tool=$1
+	shift
 	local args="$*"
-	echo "=== dtestcm $args"
-	bg server srv dtestcm -s -P "$DAT_IA" $args
+	echo "=== $tool $args"
+	bg server srv "$tool" -s -P "$DAT_IA" $args
 	wait_tcp_listen 15828 120
-	cli dtestcm -h "$SERVER_IP" -P "$DAT_IA" $args >"$CASE_TMP/client.log" 2>&1
+	cli "$tool" -h "$SERVER_IP" -P "$DAT_IA" $args >"$CASE_TMP/client.log" 2>&1
 	local crc=$?
 	cat "$CASE_TMP/client.log"
 	bg_wait server 120
 	local src=$?
 	echo "--- server:"
 	bg_log server
-	[ $crc -eq 0 ] || fail "dtestcm client exited $crc"
-	[ $src -eq 0 ] || fail "dtestcm server exited $src"
+	[ $crc -eq 0 ] || fail "$tool client exited $crc"
+	[ $src -eq 0 ] || fail "$tool server exited $src"
 }
 
 # dapltest server, one transaction test, then the quit test.
